@@ -1,0 +1,92 @@
+using HandlebarsDotNet;
+using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Errors;
+
+namespace InfraGrpc.Domain.Rendering;
+
+/// <summary>
+/// A chart version's templates compiled once in an isolated Handlebars environment: HTML escaping off,
+/// unresolved bindings an error, our helpers, and partials wrapped so their depth is counted.
+/// </summary>
+internal sealed class CompiledChart
+{
+    private CompiledChart(IReadOnlyList<(string Path, HandlebarsTemplate<TextWriter, object, object> Render)> templates)
+    {
+        Templates = templates;
+    }
+
+    public IReadOnlyList<(string Path, HandlebarsTemplate<TextWriter, object, object> Render)> Templates { get; }
+
+    /// <exception cref="ValidationException">A template or partial does not compile, or nests too deeply.</exception>
+    public static CompiledChart Compile(ChartDefinition chart, ChartLimits limits)
+    {
+        var handlebars = Handlebars.Create(new HandlebarsConfiguration
+        {
+            NoEscape = true,
+            ThrowOnUnresolvedBindingExpression = true,
+        });
+        TemplateHelpers.Register(handlebars);
+        var violations = new List<FieldViolation>();
+
+        foreach (var partial in chart.Partials)
+        {
+            var compiled = CompileOne(handlebars, partial, limits, violations);
+            if (compiled is null)
+            {
+                continue;
+            }
+
+            var name = ChartLoader.PartialName(partial.Path);
+            handlebars.RegisterTemplate(name, (writer, context, data) =>
+            {
+                RenderGuard.EnterPartial(name);
+                try
+                {
+                    compiled(writer, context, data);
+                }
+                finally
+                {
+                    RenderGuard.ExitPartial();
+                }
+            });
+        }
+
+        var templates = new List<(string, HandlebarsTemplate<TextWriter, object, object>)>();
+        foreach (var template in chart.Templates)
+        {
+            if (CompileOne(handlebars, template, limits, violations) is { } compiled)
+            {
+                templates.Add((template.Path, compiled));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new ValidationException(violations);
+        }
+
+        return new CompiledChart(templates);
+    }
+
+    private static HandlebarsTemplate<TextWriter, object, object>? CompileOne(
+        IHandlebars handlebars, ChartFile file, ChartLimits limits, List<FieldViolation> violations)
+    {
+        var text = file.Text;
+        if (TemplateNesting.Check(text, limits.MaxTemplateNesting) is { } nestingProblem)
+        {
+            violations.Add(new FieldViolation(file.Path, nestingProblem));
+            return null;
+        }
+
+        try
+        {
+            using var reader = new StringReader(text);
+            return handlebars.Compile(reader);
+        }
+        catch (HandlebarsException e)
+        {
+            violations.Add(new FieldViolation(file.Path, "template does not compile: " + e.Message));
+            return null;
+        }
+    }
+}
