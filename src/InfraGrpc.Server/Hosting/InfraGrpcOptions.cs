@@ -1,0 +1,19 @@
+namespace InfraGrpc.Server.Hosting;
+
+/// <summary>The <c>InfraGrpc</c> configuration section (command line <c>--InfraGrpc:Key=value</c>, environment <c>InfraGrpc__Key</c>, or appsettings).</summary>
+public sealed class InfraGrpcOptions
+{
+    public const string Section = "InfraGrpc";
+
+    /// <summary>The gRPC listener (HTTP/2 cleartext). Port 0 picks a free port.</summary>
+    public string GrpcUrl { get; set; } = "http://localhost:50051";
+
+    /// <summary>The HTTP/1.1 listener (webhooks, later gRPC-Web and the console). Port 0 picks a free port.</summary>
+    public string HttpUrl { get; set; } = "http://localhost:8080";
+
+    /// <summary>The data directory holding <c>infragrpc.db</c> and its lock.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The built-in chart catalog folder; empty disables it. Defaults to the <c>charts</c> folder shipped with the server.</summary>
+    public string? ChartsDirectory { get; set; }
+}

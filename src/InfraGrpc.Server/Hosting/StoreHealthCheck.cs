@@ -1,0 +1,11 @@
+using InfraGrpc.Storage.LiteDb;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace InfraGrpc.Server.Hosting;
+
+/// <summary>Reports healthy while the store answers a read.</summary>
+internal sealed class StoreHealthCheck(LiteDbStore store) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(store.IsReadable() ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the store does not answer"));
+}

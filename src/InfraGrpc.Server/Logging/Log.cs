@@ -1,0 +1,23 @@
+namespace InfraGrpc.Server.Logging;
+
+/// <summary>Every log message of the server, with stable event ids. Nothing sensitive is logged.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "InfraGrpc listening: gRPC on {GrpcUri}, HTTP/1.1 on {HttpUri}, data in {DataDirectory}")]
+    public static partial void Listening(ILogger logger, Uri grpcUri, Uri httpUri, string dataDirectory);
+
+    [LoggerMessage(2, LogLevel.Information, "InfraGrpc stopping")]
+    public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(10, LogLevel.Error, "Unhandled error in {Method}")]
+    public static partial void UnhandledError(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Debug, "{Method} failed with {Reason}")]
+    public static partial void DomainError(ILogger logger, string method, string reason);
+
+    [LoggerMessage(20, LogLevel.Information, "Built-in chart {Chart}@{Version}: {Outcome}")]
+    public static partial void BuiltInChart(ILogger logger, string chart, string version, string outcome);
+
+    [LoggerMessage(21, LogLevel.Warning, "Built-in chart in {Directory} was not loaded: {Problem}")]
+    public static partial void BuiltInChartRejected(ILogger logger, string directory, string problem);
+}
