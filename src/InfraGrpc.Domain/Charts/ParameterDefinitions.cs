@@ -26,6 +26,9 @@ public static partial class ParameterDefinitions
         {
             null => null,
             Dictionary<string, object?> map => map.GetValueOrDefault("params"),
+
+            // Older Planton charts list their parameters at the root, without params:.
+            List<object?> bare => bare,
             _ => "invalid",
         };
         if (list is null)

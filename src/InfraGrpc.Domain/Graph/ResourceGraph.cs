@@ -1,7 +1,6 @@
 using InfraGrpc.Domain.Errors;
 using InfraGrpc.Domain.Resources;
 using QuikGraph;
-using QuikGraph.Algorithms;
 using QuikGraph.Algorithms.Search;
 
 namespace InfraGrpc.Domain.Graph;
@@ -83,7 +82,7 @@ public sealed class ResourceGraph
         graph.AddEdgeRange(edges.Select(e => new TaggedEdge<ResourceKey, GraphEdge>(e.From, e.To, e)));
         ThrowIfCyclic(graph);
 
-        var order = graph.SourceFirstTopologicalSort().ToList();
+        var order = TopologicalSort(graph, resources);
         var layerOf = new Dictionary<ResourceKey, int>();
         foreach (var key in order)
         {
@@ -99,6 +98,31 @@ public sealed class ResourceGraph
             graph.OutEdges(r.Key).Select(e => e.Target).Distinct().ToList(),
             r.RequiresApproval)).ToList();
         return new ResourceGraph(nodes, edges, order, layers, externals);
+    }
+
+    /// <summary>Kahn's algorithm, always taking the ready node that comes first in the documents, so the order is stable.</summary>
+    private static List<ResourceKey> TopologicalSort(
+        BidirectionalGraph<ResourceKey, TaggedEdge<ResourceKey, GraphEdge>> graph, IReadOnlyList<CloudResource> resources)
+    {
+        var index = resources.Select((r, i) => (r.Key, i)).ToDictionary(x => x.Key, x => x.i);
+        var waiting = resources.ToDictionary(r => r.Key, r => graph.InDegree(r.Key));
+        var ready = new SortedSet<int>(resources.Where(r => waiting[r.Key] == 0).Select(r => index[r.Key]));
+        var order = new List<ResourceKey>(resources.Count);
+        while (ready.Count > 0)
+        {
+            var next = resources[ready.Min].Key;
+            ready.Remove(ready.Min);
+            order.Add(next);
+            foreach (var edge in graph.OutEdges(next))
+            {
+                if (--waiting[edge.Target] == 0)
+                {
+                    ready.Add(index[edge.Target]);
+                }
+            }
+        }
+
+        return order;
     }
 
     private static void ThrowIfCyclic(BidirectionalGraph<ResourceKey, TaggedEdge<ResourceKey, GraphEdge>> graph)
