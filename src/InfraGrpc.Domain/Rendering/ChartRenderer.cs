@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using HandlebarsDotNet;
 using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Errors;
 using InfraGrpc.Domain.Graph;
@@ -50,7 +49,7 @@ public sealed class ChartRenderer(ChartLimits limits)
                 {
                     throw new ValidationException(path, e.Message);
                 }
-                catch (Exception e) when (e is HandlebarsException or InvalidCastException or FormatException or OverflowException)
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
                     if (FindLimit(e) is { } limit)
                     {
@@ -111,7 +110,7 @@ public sealed class ChartRenderer(ChartLimits limits)
         }
     }
 
-    private static Dictionary<string, object?> BuildContext(ChartDefinition chart, RenderInput input, ResolvedValues values)
+    internal static Dictionary<string, object?> BuildContext(ChartDefinition chart, RenderInput input, ResolvedValues values)
     {
         var visibleValues = ValueTree.DeepMerge(values.Resolved, ValueTree.NewMap());
         visibleValues.TryAdd("env", input.Env);

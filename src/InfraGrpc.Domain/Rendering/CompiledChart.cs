@@ -20,12 +20,7 @@ internal sealed class CompiledChart
     /// <exception cref="ValidationException">A template or partial does not compile, or nests too deeply.</exception>
     public static CompiledChart Compile(ChartDefinition chart, ChartLimits limits)
     {
-        var handlebars = Handlebars.Create(new HandlebarsConfiguration
-        {
-            NoEscape = true,
-            ThrowOnUnresolvedBindingExpression = true,
-        });
-        TemplateHelpers.Register(handlebars);
+        var handlebars = CreateEnvironment();
         var violations = new List<FieldViolation>();
 
         foreach (var partial in chart.Partials)
@@ -66,6 +61,19 @@ internal sealed class CompiledChart
         }
 
         return new CompiledChart(templates);
+    }
+
+    /// <summary>An isolated Handlebars environment: no HTML escaping, unresolved bindings an error, our helpers.</summary>
+    internal static IHandlebars CreateEnvironment()
+    {
+        var handlebars = Handlebars.Create(new HandlebarsConfiguration
+        {
+            NoEscape = true,
+            ThrowOnUnresolvedBindingExpression = true,
+        });
+        handlebars.Configuration.FormatterProviders.Add(new JavaScriptBoolFormatter());
+        TemplateHelpers.Register(handlebars);
+        return handlebars;
     }
 
     private static HandlebarsTemplate<TextWriter, object, object>? CompileOne(
