@@ -21,7 +21,9 @@ public sealed class ChartCatalog(IChartStore store, ChartRenderer renderer, Time
     {
         var chart = Load(content);
         renderer.Compile(chart);
-        var (outcome, stored) = await store.PublishAsync(new ChartVersion(chart, clock.GetUtcNow(), actor, builtIn), cancellationToken);
+        // Millisecond precision, as stored, so the first answer and a re-read agree.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var (outcome, stored) = await store.PublishAsync(new ChartVersion(chart, now, actor, builtIn), cancellationToken);
         return outcome switch
         {
             PublishOutcome.Conflict => throw new ConflictException(
