@@ -16,7 +16,7 @@ internal static class ValueMapper
         Value.KindOneofCase.StringValue => value.StringValue,
         Value.KindOneofCase.BoolValue => value.BoolValue,
         Value.KindOneofCase.NumberValue => value.NumberValue % 1 == 0 && Math.Abs(value.NumberValue) < 9.007199254740992E15
-            ? (long)value.NumberValue
+            ? (object)(long)value.NumberValue
             : value.NumberValue,
         _ => null,
     };

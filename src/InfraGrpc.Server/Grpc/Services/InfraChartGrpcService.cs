@@ -59,7 +59,7 @@ internal sealed class InfraChartGrpcService(ChartCatalog catalog) : Proto.InfraC
             string.IsNullOrEmpty(request.Org) ? "default" : request.Org,
             string.IsNullOrEmpty(request.Env) ? "default" : request.Env);
         var inline = request.ChartCase == Proto.RenderChartRequest.ChartOneofCase.Files
-            ? new ChartContent(ChartMapper.ToDomain(request.Files), null, null, null)
+            ? new ChartContent(ChartMapper.ToDomain(request.Files), null, request.InlineName, request.InlineVersion)
             : null;
         var (chart, result) = await catalog.RenderAsync(inline, request.Reference?.Name, request.Reference?.Version, input, context.CancellationToken);
 

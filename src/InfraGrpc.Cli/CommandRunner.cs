@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace InfraGrpc.Cli;
+
+/// <summary>Runs command actions with one error policy: gRPC errors are printed with their details and mapped to exit codes.</summary>
+internal static class CommandRunner
+{
+    public static Command Action(this Command command, GlobalOptions options, Func<CommandContext, Task<int>> body)
+    {
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var context = new CommandContext(result, options, cancellationToken);
+            try
+            {
+                return await body(context);
+            }
+            catch (RpcException e)
+            {
+                await PrintAsync(options.Environment.Error, e);
+                return ExitCodeOf(e.StatusCode);
+            }
+            catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException or InputException)
+            {
+                await options.Environment.Error.WriteLineAsync("infractl: " + e.Message);
+                return ExitCodes.BadInput;
+            }
+        });
+        return command;
+    }
+
+    public static int ExitCodeOf(StatusCode code) => code switch
+    {
+        StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.AlreadyExists or StatusCode.FailedPrecondition
+            or StatusCode.Aborted or StatusCode.Unimplemented or StatusCode.OutOfRange
+            or StatusCode.Unauthenticated or StatusCode.PermissionDenied => ExitCodes.BadInput,
+        _ => ExitCodes.Failure,
+    };
+
+    private static async Task PrintAsync(TextWriter error, RpcException exception)
+    {
+        var status = exception.GetRpcStatus();
+        var name = exception.StatusCode switch
+        {
+            StatusCode.Unavailable => "server unavailable",
+            StatusCode.Unimplemented => "not implemented by the server",
+            _ => exception.StatusCode.ToString(),
+        };
+        await error.WriteLineAsync($"infractl: {name}: {status?.Message ?? exception.Status.Detail}");
+        if (status?.GetDetail<BadRequest>() is { } badRequest)
+        {
+            foreach (var violation in badRequest.FieldViolations)
+            {
+                await error.WriteLineAsync($"  - {violation.Field}: {violation.Description}");
+            }
+        }
+    }
+}
+
+/// <summary>A local input (values file, chart folder, argument) is unusable (exit code 2).</summary>
+internal sealed class InputException(string message) : Exception(message);

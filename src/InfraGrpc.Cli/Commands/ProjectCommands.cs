@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Globalization;
+using InfraGrpc.Cli.Input;
+using InfraGrpc.Cli.Output;
+using Spectre.Console;
+using Proto = InfraGrpc.Contracts.V1;
+
+namespace InfraGrpc.Cli.Commands;
+
+/// <summary><c>infractl infra-project …</c> and <c>infractl chart install</c>.</summary>
+internal static class ProjectCommands
+{
+    public static Command Create(GlobalOptions options)
+    {
+        var command = new Command("infra-project", "Work with Infra Projects: configured instances of a chart, with revisions and pipelines");
+        command.Subcommands.Add(Update(options));
+        command.Subcommands.Add(Simple(options, "run-pipeline", "Redeploy the current revision (drift correction, retry after a failure)", async (c, project, message) =>
+            (await Pipelines(c).RunPipelineAsync(new Proto.RunPipelineRequest { Project = project, Message = message }, cancellationToken: c.CancellationToken)).Pipeline));
+        command.Subcommands.Add(Simple(options, "undeploy", "Destroy every resource in reverse dependency order; the record stays", async (c, project, message) =>
+            (await Projects(c).UndeployProjectAsync(new Proto.UndeployProjectRequest { Project = project, Message = message }, cancellationToken: c.CancellationToken)).Pipeline));
+        command.Subcommands.Add(Simple(options, "purge", "Undeploy, then delete the record (kept if the undeploy fails)", async (c, project, _) =>
+            (await Projects(c).PurgeProjectAsync(new Proto.PurgeProjectRequest { Project = project }, cancellationToken: c.CancellationToken)).Pipeline));
+        command.Subcommands.Add(Delete(options));
+        command.Subcommands.Add(History(options));
+        command.Subcommands.Add(Diff(options));
+        command.Subcommands.Add(Rollback(options));
+        command.Subcommands.Add(Upgrade(options));
+        command.Subcommands.Add(List(options));
+        command.Subcommands.Add(PipelineCommands.ListForProject(options));
+        command.Subcommands.Add(PipelineCommands.LastForProject(options));
+        return command;
+    }
+
+    /// <summary><c>chart install &lt;project&gt; &lt;chart&gt;</c>: publishes a local chart first, then creates the project and follows its pipeline.</summary>
+    public static Command Install(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project name" };
+        var chart = new Argument<string>("chart") { Description = "Chart folder, .tgz, or catalog name[@version]" };
+        var (org, env, files, sets, message, noWait) = (SharedOptions.Org(), SharedOptions.Env(), SharedOptions.ValuesFiles(), SharedOptions.Sets(), SharedOptions.Message(), SharedOptions.NoWait());
+        var version = new Option<string?>("--version") { Description = "Version to publish a local Planton chart as" };
+        var command = new Command("install", "Create a project from a chart and deploy it") { project, chart, org, env, files, sets, message, noWait, version };
+        return command.Action(options, async context =>
+        {
+            var source = ChartSource.Parse(context.Value(chart));
+            var reference = source.Reference;
+            if (source.IsLocal)
+            {
+                var publish = new Proto.PublishChartRequest { Version = context.Value(version) ?? string.Empty, Name = source.LocalName ?? string.Empty };
+                if (source.Files is not null)
+                {
+                    publish.Files = source.Files;
+                }
+                else
+                {
+                    publish.Archive = source.Archive;
+                }
+
+                var published = await new Proto.InfraChartService.InfraChartServiceClient(context.Channel).PublishChartAsync(publish, cancellationToken: context.CancellationToken);
+                await context.Environment.Error.WriteLineAsync($"chart {published.Chart.Name}@{published.Chart.Version} {(published.AlreadyPublished ? "already published" : "published")}");
+                reference = new Proto.ChartReference { Name = published.Chart.Name, Version = published.Chart.Version };
+            }
+
+            var request = new Proto.CreateProjectRequest
+            {
+                Name = context.Value(project),
+                Org = context.Value(org),
+                Env = context.Value(env),
+                Chart = reference,
+                Values = SharedOptions.Values(context, files, sets),
+                Message = context.Value(message),
+                RequestId = Guid.NewGuid().ToString("N"),
+            };
+            var response = await Projects(context).CreateProjectAsync(request, cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => context.Printer.Line($"project {response.Project.Org}/{response.Project.Name} created at revision {response.Revision.Number}"));
+            return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command Update(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var (org, files, sets, message, noWait) = (SharedOptions.Org(), SharedOptions.ValuesFiles(), SharedOptions.Sets(), SharedOptions.Message(), SharedOptions.NoWait());
+        var revision = new Option<int>("--revision") { Description = "The revision this change is based on (0: no check)" };
+        var command = new Command("update", "Change values (-f replaces them, --set alone patches them) and deploy") { project, org, files, sets, message, noWait, revision };
+        return command.Action(options, async context =>
+        {
+            var request = new Proto.UpdateProjectRequest
+            {
+                Project = SharedOptions.Project(context.Value(project), context.Value(org)),
+                BaseRevision = context.Value(revision),
+                Message = context.Value(message),
+            };
+            var values = SharedOptions.Values(context, files, sets);
+            if (values.Layers.Count > 0)
+            {
+                request.Values = values;
+            }
+            else
+            {
+                request.ValuesPatch = values;
+            }
+
+            var response = await Projects(context).UpdateProjectAsync(request, cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => context.Printer.Line(response.Changed
+                ? $"revision {response.Revision.Number} created"
+                : "nothing changed: no revision, no pipeline"));
+            return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command Simple(GlobalOptions options, string name, string description, Func<CommandContext, string, string, Task<Proto.Pipeline?>> call)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var (org, message, noWait) = (SharedOptions.Org(), SharedOptions.Message(), SharedOptions.NoWait());
+        var command = new Command(name, description) { project, org, message, noWait };
+        return command.Action(options, async context =>
+        {
+            var pipeline = await call(context, SharedOptions.Project(context.Value(project), context.Value(org)), context.Value(message));
+            return await PipelineFollower.FollowAsync(context, pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command Delete(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var org = SharedOptions.Org();
+        var orphan = new Option<bool>("--orphan-resources") { Description = "Delete the record although resources are deployed, leaving them in the cloud" };
+        var command = new Command("delete", "Delete the project record; never destroys anything") { project, org, orphan };
+        return command.Action(options, async context =>
+        {
+            var response = await Projects(context).DeleteProjectAsync(
+                new Proto.DeleteProjectRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), OrphanResources = context.Value(orphan) },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => context.Printer.Line($"deleted; {response.OrphanedResources.Count} resources orphaned"));
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Command History(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var org = SharedOptions.Org();
+        var command = new Command("history", "List the project's revisions, newest first") { project, org };
+        return command.Action(options, async context =>
+        {
+            var response = await Projects(context).ListProjectRevisionsAsync(
+                new Proto.ListProjectRevisionsRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), PageSize = 500 },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, console =>
+            {
+                var table = Printer.Table("REVISION", "TIME", "ACTOR", "CAUSE", "CHART", "MESSAGE");
+                foreach (var r in response.Revisions)
+                {
+                    table.AddRow(r.Number.ToString(CultureInfo.InvariantCulture), Printer.Time(r.CreateTime), Printer.Escape(r.Actor), r.Cause.ToString(), Printer.Escape($"{r.Chart?.Name}@{r.Chart?.Version}"), Printer.Escape(r.Message));
+                }
+
+                console.Write(table);
+            });
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Command Diff(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var from = new Argument<int>("from") { Description = "Older revision" };
+        var to = new Argument<int>("to") { Description = "Newer revision (default: current)", Arity = ArgumentArity.ZeroOrOne };
+        var org = SharedOptions.Org();
+        var command = new Command("diff", "Compare two revisions: values by key, chart version, manifests per resource") { project, from, to, org };
+        return command.Action(options, async context =>
+        {
+            var response = await Projects(context).DiffProjectRevisionsAsync(
+                new Proto.DiffProjectRevisionsRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), FromRevision = context.Value(from), ToRevision = context.Value(to) },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => DiffText.Write(context.Environment.Out, response.Diff));
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Command Rollback(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var revision = new Argument<int>("revision") { Description = "The revision to copy forward" };
+        var (org, message, noWait) = (SharedOptions.Org(), SharedOptions.Message(), SharedOptions.NoWait());
+        var command = new Command("rollback", "Copy an earlier revision forward as a new one and deploy it") { project, revision, org, message, noWait };
+        return command.Action(options, async context =>
+        {
+            var response = await Projects(context).RollbackProjectAsync(
+                new Proto.RollbackProjectRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), ToRevision = context.Value(revision), Message = context.Value(message) },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => context.Printer.Line($"revision {response.Revision.Number} is a copy of revision {context.Value(revision)}"));
+            return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command Upgrade(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var version = new Option<string>("--version") { Description = "Target chart version (default: latest)", DefaultValueFactory = _ => string.Empty };
+        var (org, message, noWait) = (SharedOptions.Org(), SharedOptions.Message(), SharedOptions.NoWait());
+        var command = new Command("upgrade", "Move the project to another chart version") { project, version, org, message, noWait };
+        return command.Action(options, async context =>
+        {
+            var response = await Projects(context).UpgradeProjectChartAsync(
+                new Proto.UpgradeProjectChartRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), Version = context.Value(version), Message = context.Value(message) },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => DiffText.Write(context.Environment.Out, response.Diff));
+            return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command List(GlobalOptions options)
+    {
+        var (org, env) = (new Option<string>("--org") { Description = "Only this organisation" }, new Option<string>("--env") { Description = "Only this environment" });
+        var (chart, selector) = (new Option<string>("--chart") { Description = "Only projects of this chart" }, new Option<string>("--selector", "-l") { Description = "Label selector k=v,k2=v2" });
+        var command = new Command("list", "List projects") { org, env, chart, selector };
+        return command.Action(options, async context =>
+        {
+            var response = await Projects(context).ListProjectsAsync(
+                new Proto.ListProjectsRequest { Org = context.Value(org) ?? string.Empty, Env = context.Value(env) ?? string.Empty, Chart = context.Value(chart) ?? string.Empty, LabelSelector = context.Value(selector) ?? string.Empty, PageSize = 500 },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, console => GetCommands.WriteProjects(console, response.Projects));
+            return ExitCodes.Success;
+        });
+    }
+
+    private static Proto.InfraProjectService.InfraProjectServiceClient Projects(CommandContext context) => new(context.Channel);
+
+    private static Proto.PipelineService.PipelineServiceClient Pipelines(CommandContext context) => new(context.Channel);
+}

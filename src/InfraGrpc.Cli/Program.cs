@@ -1,0 +1,3 @@
+using InfraGrpc.Cli;
+
+return await CliApp.RunAsync(args, new CliEnvironment(Console.Out, Console.Error, Environment.GetEnvironmentVariable, Console.IsOutputRedirected));

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using InfraGrpc.Cli;
+using InfraGrpc.Server.Tests;
+
+namespace InfraGrpc.Cli.Tests;
+
+/// <summary>The result of one infractl run.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error);
+
+/// <summary>Runs infractl against a server: in-process (fast, same code path as the binary) or as a real child process.</summary>
+internal static class CliRunner
+{
+    public static async Task<CliResult> RunAsync(ServerHost server, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : null, OutputRedirected: true);
+
+        var exitCode = await CliApp.RunAsync(args, environment);
+
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The infractl built by this build (same configuration as the tests), run from its own folder with its own dependencies.</summary>
+    private static string BinaryPath
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+            var path = Path.Combine(ServerHost.RepositoryRoot, "src", "InfraGrpc.Cli", "bin", configuration, "net10.0", "infractl.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("build the CLI first", path);
+        }
+    }
+
+    public static async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(BinaryPath);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+}
