@@ -157,57 +157,57 @@ public static partial class ChartLoader
         switch (map.GetValueOrDefault("apiVersion"))
         {
             case InfraGrpcApiVersion:
-            {
-                if (map.GetValueOrDefault("kind") is not "InfraChart")
                 {
-                    violations.Add(new FieldViolation("Chart.yaml.kind", "must be InfraChart"));
-                }
+                    if (map.GetValueOrDefault("kind") is not "InfraChart")
+                    {
+                        violations.Add(new FieldViolation("Chart.yaml.kind", "must be InfraChart"));
+                    }
 
-                var slug = metadata.GetValueOrDefault("name") as string ?? string.Empty;
-                if (!IsSlug(slug))
-                {
-                    violations.Add(new FieldViolation("Chart.yaml.metadata.name", "must be a slug: [a-z0-9-], 1 to 63 characters"));
-                }
-                else if (!string.IsNullOrEmpty(name) && name != slug)
-                {
-                    violations.Add(new FieldViolation("name", $"'{name}' does not match Chart.yaml metadata.name '{slug}'"));
-                }
+                    var slug = metadata.GetValueOrDefault("name") as string ?? string.Empty;
+                    if (!IsSlug(slug))
+                    {
+                        violations.Add(new FieldViolation("Chart.yaml.metadata.name", "must be a slug: [a-z0-9-], 1 to 63 characters"));
+                    }
+                    else if (!string.IsNullOrEmpty(name) && name != slug)
+                    {
+                        violations.Add(new FieldViolation("name", $"'{name}' does not match Chart.yaml metadata.name '{slug}'"));
+                    }
 
-                var chartVersion = spec.GetValueOrDefault("version") is { } v ? ValueTree.ToDisplayString(v) : string.Empty;
-                CheckVersion("Chart.yaml.spec.version", chartVersion, violations);
-                if (!string.IsNullOrEmpty(version) && version != chartVersion)
-                {
-                    violations.Add(new FieldViolation("version", $"'{version}' does not match Chart.yaml spec.version '{chartVersion}'"));
-                }
+                    var chartVersion = spec.GetValueOrDefault("version") is { } v ? ValueTree.ToDisplayString(v) : string.Empty;
+                    CheckVersion("Chart.yaml.spec.version", chartVersion, violations);
+                    if (!string.IsNullOrEmpty(version) && version != chartVersion)
+                    {
+                        violations.Add(new FieldViolation("version", $"'{version}' does not match Chart.yaml spec.version '{chartVersion}'"));
+                    }
 
-                var displayName = spec.GetValueOrDefault("displayName") as string ?? slug;
-                return violations.Count > before ? null : (slug, chartVersion, displayName, description, iconUrl, ChartFormat.InfraGrpc);
-            }
+                    var displayName = spec.GetValueOrDefault("displayName") as string ?? slug;
+                    return violations.Count > before ? null : (slug, chartVersion, displayName, description, iconUrl, ChartFormat.InfraGrpc);
+                }
 
             case PlantonApiVersion:
-            {
-                var displayName = metadata.GetValueOrDefault("name") as string;
-                if (string.IsNullOrWhiteSpace(displayName))
                 {
-                    violations.Add(new FieldViolation("Chart.yaml.metadata.name", "a Planton chart needs its display name in metadata.name"));
-                }
+                    var displayName = metadata.GetValueOrDefault("name") as string;
+                    if (string.IsNullOrWhiteSpace(displayName))
+                    {
+                        violations.Add(new FieldViolation("Chart.yaml.metadata.name", "a Planton chart needs its display name in metadata.name"));
+                    }
 
-                if (string.IsNullOrEmpty(name) || !IsSlug(name))
-                {
-                    violations.Add(new FieldViolation("name", "a Planton chart needs a slug name (its directory name): [a-z0-9-], 1 to 63 characters"));
-                }
+                    if (string.IsNullOrEmpty(name) || !IsSlug(name))
+                    {
+                        violations.Add(new FieldViolation("name", "a Planton chart needs a slug name (its directory name): [a-z0-9-], 1 to 63 characters"));
+                    }
 
-                if (string.IsNullOrEmpty(version))
-                {
-                    violations.Add(new FieldViolation("version", "a Planton chart has no version of its own: give one at publish (--version)"));
-                }
-                else
-                {
-                    CheckVersion("version", version, violations);
-                }
+                    if (string.IsNullOrEmpty(version))
+                    {
+                        violations.Add(new FieldViolation("version", "a Planton chart has no version of its own: give one at publish (--version)"));
+                    }
+                    else
+                    {
+                        CheckVersion("version", version, violations);
+                    }
 
-                return violations.Count > before ? null : (name!, version!, displayName!, description, iconUrl, ChartFormat.Planton);
-            }
+                    return violations.Count > before ? null : (name!, version!, displayName!, description, iconUrl, ChartFormat.Planton);
+                }
 
             default:
                 violations.Add(new FieldViolation("Chart.yaml.apiVersion", $"must be {InfraGrpcApiVersion} or {PlantonApiVersion}"));
