@@ -1,0 +1,163 @@
+using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Rendering;
+using InfraGrpc.Domain.Values;
+
+namespace InfraGrpc.Domain.Projects;
+
+/// <summary>Changes that append revisions: update (or its preview), chart upgrade, rollback.</summary>
+public sealed partial class ProjectService
+{
+    /// <summary>Applies a change; a stale base revision is ABORTED; a change that changes nothing creates no revision.</summary>
+    public async Task<ProjectChange> UpdateAsync(UpdateProjectCommand command, CancellationToken cancellationToken = default)
+    {
+        var project = await GetAsync(command.Project, cancellationToken);
+        return await WithProjectLockAsync(project.Id, async () =>
+        {
+            project = await GetAsync(project.Id, cancellationToken);
+            var planned = await PlanUpdateAsync(project, command, cancellationToken);
+            if (planned.Revision is null)
+            {
+                if (command.Labels is not null && !SameLabels(project.Labels, command.Labels))
+                {
+                    project = project with { Labels = command.Labels, UpdatedAt = Now() };
+                    await store.SaveAsync(project, cancellationToken);
+                    return planned with { Project = project };
+                }
+
+                return planned;
+            }
+
+            return await CommitAsync(planned, command.Labels, null, PipelineTrigger.Update, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>What <see cref="UpdateAsync"/> would do, with the diff against the current revision; nothing is stored.</summary>
+    public async Task<ProjectChange> PreviewAsync(UpdateProjectCommand command, CancellationToken cancellationToken = default)
+    {
+        var project = await GetAsync(command.Project, cancellationToken);
+        return await PlanUpdateAsync(project, command, cancellationToken);
+    }
+
+    /// <summary>Moves a catalog project to another chart version (latest when empty), re-validating its values.</summary>
+    public async Task<ProjectChange> UpgradeAsync(
+        string address, string? version, int baseRevision, string message, string actor, bool validateOnly, CancellationToken cancellationToken = default)
+    {
+        var project = await GetAsync(address, cancellationToken);
+        if (project.Chart.Inline)
+        {
+            throw new PreconditionFailedException("INLINE_CHART", $"{project.QualifiedName} was created from inline chart files; there is no catalog chart to upgrade to");
+        }
+
+        return await WithProjectLockAsync(project.Id, async () =>
+        {
+            project = await GetAsync(project.Id, cancellationToken);
+            CheckBase(project, baseRevision);
+            var chart = (await catalog.GetAsync(project.Chart.Name, version, cancellationToken)).Chart;
+            var result = renderer.Render(chart, new RenderInput([project.Values], [], project.Name, project.Org, project.Env));
+            var planned = await PlanAsync(project, result, new ProjectChart(chart.Name, chart.Version, chart.Digest, false), project.Controls, RevisionCause.Upgrade, message, actor, null, cancellationToken);
+            return validateOnly ? planned : await CommitAsync(planned, null, chart, PipelineTrigger.Update, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>Copies revision <paramref name="toRevision"/> forward as a new revision and deploys it. History is never rewritten.</summary>
+    public async Task<ProjectChange> RollbackAsync(
+        string address, int toRevision, int baseRevision, string message, string actor, CancellationToken cancellationToken = default)
+    {
+        var project = await GetAsync(address, cancellationToken);
+        return await WithProjectLockAsync(project.Id, async () =>
+        {
+            project = await GetAsync(project.Id, cancellationToken);
+            CheckBase(project, baseRevision);
+            var target = await LoadRevisionAsync(project, toRevision, cancellationToken, "to_revision");
+            var current = await LoadRevisionAsync(project, project.CurrentRevision, cancellationToken);
+            var old = target.Revision;
+            var revision = old with
+            {
+                Number = project.CurrentRevision + 1,
+                Actor = actor,
+                CreatedAt = Now(),
+                Message = string.IsNullOrEmpty(message) ? $"rollback to revision {toRevision}" : message,
+                Cause = RevisionCause.Rollback,
+                PipelineId = null,
+                RolledBackFrom = toRevision,
+            };
+            var manifests = await store.GetManifestsAsync(old.ManifestsDigest, cancellationToken) ?? throw new InvalidOperationException("manifests missing");
+            var updated = project with { Chart = old.Chart, Controls = old.Controls, Values = old.SuppliedValues, CurrentRevision = revision.Number, UpdatedAt = revision.CreatedAt };
+            var rendered = target with { Revision = revision };
+            var planned = new ProjectChange(updated, revision, rendered, null, RevisionDiffer.Diff(current, rendered));
+            return await CommitAsync(planned, null, null, PipelineTrigger.Rollback, cancellationToken, manifests);
+        }, cancellationToken);
+    }
+
+    private async Task<ProjectChange> PlanUpdateAsync(Project project, UpdateProjectCommand command, CancellationToken cancellationToken)
+    {
+        CheckBase(project, command.BaseRevision);
+        var values = command.Values is { } replacement
+            ? (IReadOnlyList<IReadOnlyDictionary<string, object?>>)replacement.Layers
+            : [project.Values, .. command.ValuesPatch?.Layers ?? []];
+        var sets = command.Values?.Sets ?? command.ValuesPatch?.Sets ?? [];
+        var controls = command.Controls ?? project.Controls;
+        var snapshot = await store.GetSnapshotAsync(project.Chart.Digest, cancellationToken)
+            ?? throw new InvalidOperationException($"the chart snapshot {project.Chart.Digest} of {project.QualifiedName} is missing");
+        var result = renderer.Render(snapshot, new RenderInput(values, sets, project.Name, project.Org, project.Env));
+        if (ValueTree.DeepEquals(result.Values.Supplied, project.Values) && controls == project.Controls)
+        {
+            return new ProjectChange(project, null, null, null, null);
+        }
+
+        return await PlanAsync(project, result, project.Chart, controls, RevisionCause.Update, command.Message, command.Actor, null, cancellationToken);
+    }
+
+    private async Task<ProjectChange> PlanAsync(
+        Project project, RenderResult result, ProjectChart chart, PipelineControls controls, RevisionCause cause, string message, string actor, int? rolledBackFrom, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        var manifests = ManifestSet.From(result.Resources);
+        var revision = new ProjectRevision(
+            project.Id, project.CurrentRevision + 1, actor, now, message, cause, result.Values.Supplied, result.Values.Resolved,
+            chart, controls, manifests.Digest, null, rolledBackFrom);
+        var rendered = new RenderedRevision(revision, result.Resources, result.Graph);
+        var current = await LoadRevisionAsync(project, project.CurrentRevision, cancellationToken);
+        var updated = project with { Chart = chart, Controls = controls, Values = result.Values.Supplied, CurrentRevision = revision.Number, UpdatedAt = now };
+        return new ProjectChange(updated, revision, rendered, null, RevisionDiffer.Diff(current, rendered));
+    }
+
+    private async Task<ProjectChange> CommitAsync(
+        ProjectChange planned,
+        IReadOnlyDictionary<string, string>? labels,
+        ChartDefinition? snapshot,
+        PipelineTrigger trigger,
+        CancellationToken cancellationToken,
+        ManifestSet? manifests = null)
+    {
+        var revision = planned.Revision!;
+        var project = labels is null ? planned.Project : planned.Project with { Labels = labels };
+        manifests ??= ManifestSet.From(planned.Rendered!.Resources);
+        if (!await store.AppendRevisionAsync(project, revision.Number - 1, revision, manifests, snapshot, cancellationToken))
+        {
+            var now = await GetAsync(project.Id, cancellationToken);
+            throw new ConcurrencyException(project.QualifiedName, revision.Number - 1, now.CurrentRevision);
+        }
+
+        var pipeline = await LaunchAsync(project, revision, trigger, revision.Actor, revision.Message, cancellationToken);
+        return planned with
+        {
+            Project = await GetAsync(project.Id, cancellationToken),
+            Revision = revision with { PipelineId = pipeline?.Id },
+            Pipeline = pipeline,
+        };
+    }
+
+    private static void CheckBase(Project project, int baseRevision)
+    {
+        if (baseRevision != 0 && baseRevision != project.CurrentRevision)
+        {
+            throw new ConcurrencyException(project.QualifiedName, baseRevision, project.CurrentRevision);
+        }
+    }
+
+    private static bool SameLabels(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+}
