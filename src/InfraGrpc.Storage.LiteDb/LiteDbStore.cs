@@ -103,5 +103,16 @@ public sealed class LiteDbStore : IDisposable
     {
         var versions = database.GetCollection<ChartVersionDocument>(ChartVersionDocument.Collection);
         versions.EnsureIndex(d => d.Name);
+        var projects = database.GetCollection<ProjectDocument>(ProjectDocument.Collection);
+        projects.EnsureIndex(p => p.OrgName, unique: true);
+        projects.EnsureIndex(p => p.Env);
+        projects.EnsureIndex(p => p.ChartName);
+        projects.EnsureIndex("LabelPairs", "$.LabelPairs[*]");
+        var resources = database.GetCollection<ResourceDocument>(ResourceDocument.Collection);
+        resources.EnsureIndex(r => r.ProjectId);
+        resources.EnsureIndex(r => r.OrgKey);
+        var pipelines = database.GetCollection<PipelineDocument>(PipelineDocument.Collection);
+        pipelines.EnsureIndex(p => p.ProjectOrder);
+        pipelines.EnsureIndex(p => p.Status);
     }
 }

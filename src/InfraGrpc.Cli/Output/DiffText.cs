@@ -28,6 +28,10 @@ internal static class DiffText
         {
             writer.WriteLine($"{resource.Change} {resource.Resource.Kind}/{resource.Resource.Name}");
             writer.Write(resource.UnifiedDiff);
+            if (!resource.UnifiedDiff.EndsWith('\n'))
+            {
+                writer.WriteLine();
+            }
         }
     }
 }

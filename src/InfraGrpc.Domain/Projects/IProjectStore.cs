@@ -32,7 +32,13 @@ public interface IProjectStore
     Task<bool> AppendRevisionAsync(
         Project updated, int expectedRevision, ProjectRevision revision, ManifestSet manifests, ChartDefinition? snapshot, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the project record without a revision (labels, status, last pipeline).</summary>
+    /// <summary>Sets only the status and last pipeline, so the engine never overwrites a concurrent change to the record.</summary>
+    Task SetStatusAsync(string projectId, ProjectStatus status, string? lastPipelineId, CancellationToken cancellationToken = default);
+
+    /// <summary>A deployed resource of another project of the org, for references that point outside a project.</summary>
+    Task<ProjectResource?> FindDeployedResourceAsync(string org, Resources.ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the project record without a revision (labels).</summary>
     Task SaveAsync(Project project, CancellationToken cancellationToken = default);
 
     Task<ProjectRevision?> GetRevisionAsync(string projectId, int number, CancellationToken cancellationToken = default);

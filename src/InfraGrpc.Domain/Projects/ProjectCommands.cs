@@ -44,7 +44,13 @@ public sealed record ProjectChange(
     ProjectRevision? Revision,
     RenderedRevision? Rendered,
     Pipelines.Pipeline? Pipeline,
-    RevisionDiff? Diff);
+    RevisionDiff? Diff)
+{
+    /// <summary>Only the labels changed: the record was updated without a revision or a pipeline.</summary>
+    public bool LabelsChanged { get; init; }
+
+    public bool Changed => Revision is not null || LabelsChanged;
+}
 
 /// <summary>A revision with its manifests loaded: resources and graph.</summary>
 public sealed record RenderedRevision(ProjectRevision Revision, IReadOnlyList<Resources.CloudResource> Resources, Graph.ResourceGraph Graph);

@@ -23,7 +23,7 @@ public sealed partial class ProjectService
                 {
                     project = project with { Labels = command.Labels, UpdatedAt = Now() };
                     await store.SaveAsync(project, cancellationToken);
-                    return planned with { Project = project };
+                    return planned with { Project = project, LabelsChanged = true };
                 }
 
                 return planned;

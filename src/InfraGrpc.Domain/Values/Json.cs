@@ -31,7 +31,8 @@ public static class Json
         return Convert(document.RootElement);
     }
 
-    private static object? Convert(JsonElement element) => element.ValueKind switch
+    /// <summary>Converts a parsed JSON element into a value tree.</summary>
+    public static object? Convert(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => element.EnumerateObject().ToDictionary(p => p.Name, p => Convert(p.Value), StringComparer.Ordinal),
         JsonValueKind.Array => element.EnumerateArray().Select(Convert).ToList(),

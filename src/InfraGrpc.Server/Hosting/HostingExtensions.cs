@@ -1,5 +1,10 @@
 using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Domain.Provisioners;
 using InfraGrpc.Domain.Rendering;
+using InfraGrpc.Server.Logging;
+using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Server.Catalog;
 using InfraGrpc.Server.Grpc;
 using InfraGrpc.Server.Grpc.Services;
@@ -40,6 +45,9 @@ public static class HostingExtensions
         // Registered through a factory so the container disposes it (and releases the lock) on shutdown.
         builder.Services.AddSingleton(_ => store);
         builder.Services.AddSingleton<IChartStore, LiteDbChartStore>();
+        builder.Services.AddSingleton<IProjectStore, LiteDbProjectStore>();
+        builder.Services.AddSingleton<IPipelineStore, LiteDbPipelineStore>();
+        builder.Services.AddSingleton<ISimulatedInventory, LiteDbSimulatedInventory>();
     }
 
     /// <summary>The Domain services.</summary>
@@ -50,6 +58,22 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ChartRenderer>();
         builder.Services.AddSingleton<ChartCatalog>();
         builder.Services.AddHostedService<BuiltInChartLoader>();
+        builder.Services.AddSingleton<ProjectService>();
+
+        builder.Services.AddSingleton(builder.Configuration.GetSection("InfraGrpc:Pipelines").Get<PipelineEngineOptions>() ?? new PipelineEngineOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("InfraGrpc:Simulated").Get<SimulatedProvisionerOptions>() ?? new SimulatedProvisionerOptions());
+        builder.Services.AddSingleton<IProvisioner, SimulatedProvisioner>();
+        builder.Services.AddSingleton<IProvisionerSelector, ProvisionerSelector>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<PipelinePersister>>();
+            return new PipelinePersister(sp.GetRequiredService<IPipelineStore>(), e => Log.PersistFailed(logger, e));
+        });
+        builder.Services.AddSingleton<PipelineExecutor>();
+        builder.Services.AddSingleton<PipelineEngine>();
+        builder.Services.AddSingleton<IPipelineLauncher>(sp => sp.GetRequiredService<PipelineEngine>());
+        builder.Services.AddSingleton<PipelineQueries>();
+        builder.Services.AddHostedService<PipelineEngineHost>();
     }
 
     /// <summary>gRPC with the error interceptor, reflection and health.</summary>
@@ -58,6 +82,7 @@ public static class HostingExtensions
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<IdentityInterceptor>();
             grpc.MaxReceiveMessageSize = 32 * 1024 * 1024;
             grpc.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });

@@ -16,4 +16,7 @@ public sealed class InfraGrpcOptions
 
     /// <summary>The built-in chart catalog folder; empty disables it. Defaults to the <c>charts</c> folder shipped with the server.</summary>
     public string? ChartsDirectory { get; set; }
+
+    /// <summary>Bearer tokens by actor name (<c>InfraGrpc:Tokens:alice=…</c>); callers without a token are <c>anonymous</c>.</summary>
+    public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.Ordinal);
 }

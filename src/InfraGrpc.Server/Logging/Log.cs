@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Debug, "{Method} failed with {Reason}")]
     public static partial void DomainError(ILogger logger, string method, string reason);
 
+    [LoggerMessage(30, LogLevel.Error, "Storing pipeline changes failed; the next batch will retry with the latest state")]
+    public static partial void PersistFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(20, LogLevel.Information, "Built-in chart {Chart}@{Version}: {Outcome}")]
     public static partial void BuiltInChart(ILogger logger, string chart, string version, string outcome);
 

@@ -1,56 +1,217 @@
 using Grpc.Core;
+using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Paging;
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Server.Grpc.Mapping;
 using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Server.Grpc.Services;
 
-/// <summary>
-/// InfraProjectService is part of the v1 contract; its behaviour is not built yet, so every RPC answers
-/// UNIMPLEMENTED naming what is missing (reflection still lists it, so clients and scripts see the whole contract).
-/// </summary>
-internal sealed class InfraProjectGrpcService : Proto.InfraProjectService.InfraProjectServiceBase
+/// <summary>Infra Projects over gRPC: validate, map, call <see cref="ProjectService"/>, map back.</summary>
+internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines) : Proto.InfraProjectService.InfraProjectServiceBase
 {
-    private const string Missing = "Infra Projects (create, revisions, diff, rollback, lifecycle) are not built yet; see the Infra Projects issue";
+    private const string GitMissing = "git sources are not built yet; see the git-based projects issue";
 
-    public override Task<Proto.CreateProjectResponse> CreateProject(Proto.CreateProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("CreateProject", Missing);
+    public override async Task<Proto.CreateProjectResponse> CreateProject(Proto.CreateProjectRequest request, ServerCallContext context)
+    {
+        var chart = request.SourceCase switch
+        {
+            Proto.CreateProjectRequest.SourceOneofCase.Chart => new ChartSourceInput(request.Chart.Name, request.Chart.Version, null),
+            Proto.CreateProjectRequest.SourceOneofCase.ChartFiles => new ChartSourceInput(null, null, ChartMapper.ToDomain(request.ChartFiles)),
+            Proto.CreateProjectRequest.SourceOneofCase.Git => throw new FeatureNotImplementedException("CreateProject with a git source", GitMissing),
+            _ => new ChartSourceInput(null, null, null),
+        };
+        var command = new CreateProjectCommand(
+            request.Name,
+            Default(request.Org),
+            Default(request.Env),
+            request.Labels.ToDictionary(),
+            chart,
+            ProjectMapper.ToDomain(request.Values),
+            ProjectMapper.ToDomain(request.Controls),
+            request.RequestId.Length == 0 ? null : request.RequestId,
+            request.ValidateOnly,
+            request.Message,
+            CallerIdentity.Actor(context));
+        var change = await projects.CreateAsync(command, context.CancellationToken);
+        var response = new Proto.CreateProjectResponse
+        {
+            Project = ProjectMapper.ToProto(change.Project, change.Pipeline),
+            Revision = ProjectMapper.ToProto(change.Revision!, change.Rendered),
+        };
+        if (change.Pipeline is not null)
+        {
+            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
+        }
 
-    public override Task<Proto.GetProjectResponse> GetProject(Proto.GetProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("GetProject", Missing);
+        return response;
+    }
 
-    public override Task<Proto.ListProjectsResponse> ListProjects(Proto.ListProjectsRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("ListProjects", Missing);
+    public override async Task<Proto.GetProjectResponse> GetProject(Proto.GetProjectRequest request, ServerCallContext context)
+    {
+        var project = await projects.GetAsync(request.Project, context.CancellationToken);
+        var last = project.LastPipelineId is null ? null : await pipelines.GetAsync(project.LastPipelineId, context.CancellationToken);
+        return new Proto.GetProjectResponse { Project = ProjectMapper.ToProto(project, last) };
+    }
 
-    public override Task<Proto.UpdateProjectResponse> UpdateProject(Proto.UpdateProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("UpdateProject", Missing);
+    public override async Task<Proto.ListProjectsResponse> ListProjects(Proto.ListProjectsRequest request, ServerCallContext context)
+    {
+        var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), ParseSelector(request.LabelSelector), Null(request.Filter));
+        var page = await projects.ListAsync(filter, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
+        var response = new Proto.ListProjectsResponse { NextPageToken = page.NextToken ?? string.Empty };
+        response.Projects.Add(page.Items.Select(p => ProjectMapper.ToProto(p)));
+        return response;
+    }
 
-    public override Task<Proto.PreviewProjectResponse> PreviewProject(Proto.PreviewProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("PreviewProject", Missing);
+    public override async Task<Proto.UpdateProjectResponse> UpdateProject(Proto.UpdateProjectRequest request, ServerCallContext context)
+    {
+        var change = await projects.UpdateAsync(ToCommand(request, context), context.CancellationToken);
+        var response = new Proto.UpdateProjectResponse { Project = ProjectMapper.ToProto(change.Project), Changed = change.Changed };
+        if (change.Revision is not null)
+        {
+            response.Revision = ProjectMapper.ToProto(change.Revision);
+        }
 
-    public override Task<Proto.UpgradeProjectChartResponse> UpgradeProjectChart(Proto.UpgradeProjectChartRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("UpgradeProjectChart", Missing);
+        if (change.Pipeline is not null)
+        {
+            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
+        }
 
-    public override Task<Proto.ListProjectRevisionsResponse> ListProjectRevisions(Proto.ListProjectRevisionsRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("ListProjectRevisions", Missing);
+        return response;
+    }
 
-    public override Task<Proto.GetProjectRevisionResponse> GetProjectRevision(Proto.GetProjectRevisionRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("GetProjectRevision", Missing);
+    public override async Task<Proto.PreviewProjectResponse> PreviewProject(Proto.PreviewProjectRequest request, ServerCallContext context)
+    {
+        var change = await projects.PreviewAsync(ToCommand(request.Update ?? new Proto.UpdateProjectRequest(), context), context.CancellationToken);
+        var response = new Proto.PreviewProjectResponse();
+        if (change.Revision is not null)
+        {
+            response.Revision = ProjectMapper.ToProto(change.Revision, change.Rendered);
+        }
 
-    public override Task<Proto.DiffProjectRevisionsResponse> DiffProjectRevisions(Proto.DiffProjectRevisionsRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("DiffProjectRevisions", Missing);
+        if (change.Diff is not null)
+        {
+            response.Diff = ProjectMapper.ToProto(change.Diff);
+        }
 
-    public override Task<Proto.RollbackProjectResponse> RollbackProject(Proto.RollbackProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("RollbackProject", Missing);
+        return response;
+    }
 
-    public override Task<Proto.ListProjectResourcesResponse> ListProjectResources(Proto.ListProjectResourcesRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("ListProjectResources", Missing);
+    public override async Task<Proto.UpgradeProjectChartResponse> UpgradeProjectChart(Proto.UpgradeProjectChartRequest request, ServerCallContext context)
+    {
+        var change = await projects.UpgradeAsync(request.Project, Null(request.Version), request.BaseRevision, request.Message, CallerIdentity.Actor(context), request.ValidateOnly, context.CancellationToken);
+        var response = new Proto.UpgradeProjectChartResponse { Project = ProjectMapper.ToProto(change.Project), Revision = ProjectMapper.ToProto(change.Revision!) };
+        if (change.Diff is not null)
+        {
+            response.Diff = ProjectMapper.ToProto(change.Diff);
+        }
 
-    public override Task<Proto.UndeployProjectResponse> UndeployProject(Proto.UndeployProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("UndeployProject", Missing);
+        if (change.Pipeline is not null)
+        {
+            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
+        }
 
-    public override Task<Proto.DeleteProjectResponse> DeleteProject(Proto.DeleteProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("DeleteProject", Missing);
+        return response;
+    }
 
-    public override Task<Proto.PurgeProjectResponse> PurgeProject(Proto.PurgeProjectRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("PurgeProject", Missing);
+    public override async Task<Proto.ListProjectRevisionsResponse> ListProjectRevisions(Proto.ListProjectRevisionsRequest request, ServerCallContext context)
+    {
+        var page = await projects.ListRevisionsAsync(request.Project, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
+        var response = new Proto.ListProjectRevisionsResponse { NextPageToken = page.NextToken ?? string.Empty };
+        response.Revisions.Add(page.Items.Select(r => ProjectMapper.ToProto(r)));
+        return response;
+    }
+
+    public override async Task<Proto.GetProjectRevisionResponse> GetProjectRevision(Proto.GetProjectRevisionRequest request, ServerCallContext context)
+    {
+        var rendered = await projects.GetRevisionAsync(request.Project, request.Number, context.CancellationToken);
+        return new Proto.GetProjectRevisionResponse { Revision = ProjectMapper.ToProto(rendered.Revision, rendered) };
+    }
+
+    public override async Task<Proto.DiffProjectRevisionsResponse> DiffProjectRevisions(Proto.DiffProjectRevisionsRequest request, ServerCallContext context)
+    {
+        var diff = await projects.DiffAsync(request.Project, request.FromRevision, request.ToRevision, context.CancellationToken);
+        return new Proto.DiffProjectRevisionsResponse { Diff = ProjectMapper.ToProto(diff) };
+    }
+
+    public override async Task<Proto.RollbackProjectResponse> RollbackProject(Proto.RollbackProjectRequest request, ServerCallContext context)
+    {
+        var change = await projects.RollbackAsync(request.Project, request.ToRevision, request.BaseRevision, request.Message, CallerIdentity.Actor(context), context.CancellationToken);
+        var response = new Proto.RollbackProjectResponse { Project = ProjectMapper.ToProto(change.Project), Revision = ProjectMapper.ToProto(change.Revision!) };
+        if (change.Pipeline is not null)
+        {
+            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
+        }
+
+        return response;
+    }
+
+    public override async Task<Proto.ListProjectResourcesResponse> ListProjectResources(Proto.ListProjectResourcesRequest request, ServerCallContext context)
+    {
+        var resources = await projects.ListResourcesAsync(request.Project, context.CancellationToken);
+        var response = new Proto.ListProjectResourcesResponse();
+        response.Resources.Add(resources.Select(ProjectMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Proto.UndeployProjectResponse> UndeployProject(Proto.UndeployProjectRequest request, ServerCallContext context)
+    {
+        var pipeline = await projects.UndeployAsync(request.Project, CallerIdentity.Actor(context), Null(request.Message), context.CancellationToken);
+        return new Proto.UndeployProjectResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
+    }
+
+    public override async Task<Proto.DeleteProjectResponse> DeleteProject(Proto.DeleteProjectRequest request, ServerCallContext context)
+    {
+        var orphaned = await projects.DeleteAsync(request.Project, request.OrphanResources, CallerIdentity.Actor(context), context.CancellationToken);
+        var response = new Proto.DeleteProjectResponse();
+        response.OrphanedResources.Add(orphaned.Select(ResourceMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<Proto.PurgeProjectResponse> PurgeProject(Proto.PurgeProjectRequest request, ServerCallContext context)
+    {
+        var pipeline = await projects.PurgeAsync(request.Project, CallerIdentity.Actor(context), context.CancellationToken);
+        return new Proto.PurgeProjectResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
+    }
+
+    private static UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
+    {
+        if (request.Git is not null)
+        {
+            throw new FeatureNotImplementedException("UpdateProject of a git source", GitMissing);
+        }
+
+        return new UpdateProjectCommand(
+            request.Project,
+            request.BaseRevision,
+            request.Values is null ? null : ProjectMapper.ToDomain(request.Values),
+            request.ValuesPatch is null ? null : ProjectMapper.ToDomain(request.ValuesPatch),
+            request.Controls is null ? null : ProjectMapper.ToDomain(request.Controls),
+            request.UpdateLabels ? request.Labels.ToDictionary() : null,
+            request.Message,
+            CallerIdentity.Actor(context));
+    }
+
+    private static Dictionary<string, string> ParseSelector(string selector)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ValidationException("label_selector", $"'{part}' is not key=value");
+            }
+
+            labels[part[..equals]] = part[(equals + 1)..];
+        }
+
+        return labels;
+    }
+
+    private static string Default(string value) => value.Length == 0 ? "default" : value;
+
+    private static string? Null(string value) => value.Length == 0 ? null : value;
 }

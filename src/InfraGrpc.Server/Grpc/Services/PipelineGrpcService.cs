@@ -1,38 +1,72 @@
 using Grpc.Core;
 using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Paging;
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Server.Grpc.Mapping;
 using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Server.Grpc.Services;
 
-/// <summary>
-/// PipelineService is part of the v1 contract; its behaviour is not built yet, so every RPC answers
-/// UNIMPLEMENTED naming what is missing (reflection still lists it, so clients and scripts see the whole contract).
-/// </summary>
-internal sealed class PipelineGrpcService : Proto.PipelineService.PipelineServiceBase
+/// <summary>Pipelines over gRPC. Starting work and watching it are separate RPCs, so a watcher leaving cancels nothing.</summary>
+internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries queries, ProjectService projects) : Proto.PipelineService.PipelineServiceBase
 {
-    private const string Missing = "the pipeline engine (stack jobs, provisioners, watch streams) is not built yet; see the Infra Pipelines issue";
+    public override async Task<Proto.RunPipelineResponse> RunPipeline(Proto.RunPipelineRequest request, ServerCallContext context)
+    {
+        if (request.CommitSha.Length > 0)
+        {
+            throw new FeatureNotImplementedException("RunPipeline with a commit", "git sources are not built yet; see the git-based projects issue");
+        }
 
-    public override Task<Proto.RunPipelineResponse> RunPipeline(Proto.RunPipelineRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("RunPipeline", Missing);
+        var project = await projects.GetAsync(request.Project, context.CancellationToken);
+        var operation = request.Operation == Proto.PipelineOperation.Undeploy ? PipelineOperation.Undeploy : PipelineOperation.Deploy;
+        var pipeline = await engine.LaunchAsync(
+            new PipelineRequest(project.Id, project.CurrentRevision, operation, PipelineTrigger.Manual, CallerIdentity.Actor(context), request.Message.Length == 0 ? null : request.Message),
+            context.CancellationToken);
+        return new Proto.RunPipelineResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
+    }
 
-    public override Task<Proto.GetPipelineResponse> GetPipeline(Proto.GetPipelineRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("GetPipeline", Missing);
+    public override async Task<Proto.GetPipelineResponse> GetPipeline(Proto.GetPipelineRequest request, ServerCallContext context) =>
+        new() { Pipeline = PipelineMapper.ToProto(await queries.GetAsync(request.PipelineId, context.CancellationToken)) };
 
-    public override Task<Proto.ListPipelinesResponse> ListPipelines(Proto.ListPipelinesRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("ListPipelines", Missing);
+    public override async Task<Proto.ListPipelinesResponse> ListPipelines(Proto.ListPipelinesRequest request, ServerCallContext context)
+    {
+        var page = await queries.ListAsync(
+            request.Project, PipelineMapper.ToDomain(request.Status), PipelineMapper.ToDomain(request.Result), PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
+        var response = new Proto.ListPipelinesResponse { NextPageToken = page.NextToken ?? string.Empty };
+        response.Pipelines.Add(page.Items.Select(p => PipelineMapper.ToProto(p, withNodes: false)));
+        return response;
+    }
 
-    public override Task<Proto.GetLastPipelineResponse> GetLastPipeline(Proto.GetLastPipelineRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("GetLastPipeline", Missing);
+    public override async Task<Proto.GetLastPipelineResponse> GetLastPipeline(Proto.GetLastPipelineRequest request, ServerCallContext context) =>
+        new() { Pipeline = PipelineMapper.ToProto(await queries.GetLastAsync(request.Project, context.CancellationToken)) };
 
-    public override Task WatchPipeline(Proto.WatchPipelineRequest request, IServerStreamWriter<Proto.WatchPipelineResponse> responseStream, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("WatchPipeline", Missing);
+    public override async Task WatchPipeline(Proto.WatchPipelineRequest request, IServerStreamWriter<Proto.WatchPipelineResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var e in queries.WatchAsync(request.PipelineId, (long)request.AfterSequence, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(PipelineMapper.ToProto(e), context.CancellationToken);
+        }
+    }
 
-    public override Task StreamStackJobLogs(Proto.StreamStackJobLogsRequest request, IServerStreamWriter<Proto.StreamStackJobLogsResponse> responseStream, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("StreamStackJobLogs", Missing);
+    public override async Task StreamStackJobLogs(Proto.StreamStackJobLogsRequest request, IServerStreamWriter<Proto.StreamStackJobLogsResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var line in queries.StreamLogsAsync(request.PipelineId, request.NodeKey, (long)request.AfterSequence, request.Follow, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new Proto.StreamStackJobLogsResponse { Line = PipelineMapper.ToProto(line) }, context.CancellationToken);
+        }
+    }
 
-    public override Task<Proto.CancelPipelineResponse> CancelPipeline(Proto.CancelPipelineRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("CancelPipeline", Missing);
+    public override async Task<Proto.CancelPipelineResponse> CancelPipeline(Proto.CancelPipelineRequest request, ServerCallContext context)
+    {
+        await queries.GetAsync(request.PipelineId, context.CancellationToken);
+        return new Proto.CancelPipelineResponse { Pipeline = PipelineMapper.ToProto(engine.Cancel(request.PipelineId, CallerIdentity.Actor(context))) };
+    }
 
-    public override Task<Proto.ResolveManualGateResponse> ResolveManualGate(Proto.ResolveManualGateRequest request, ServerCallContext context) =>
-        throw new FeatureNotImplementedException("ResolveManualGate", Missing);
+    public override async Task<Proto.ResolveManualGateResponse> ResolveManualGate(Proto.ResolveManualGateRequest request, ServerCallContext context)
+    {
+        await queries.GetAsync(request.PipelineId, context.CancellationToken);
+        var gate = engine.ResolveGate(request.PipelineId, request.GateId, request.Approve, CallerIdentity.Actor(context), request.Comment.Length == 0 ? null : request.Comment);
+        return new Proto.ResolveManualGateResponse { Gate = PipelineMapper.ToProto(gate) };
+    }
 }

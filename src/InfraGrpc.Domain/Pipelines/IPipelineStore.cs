@@ -1,0 +1,30 @@
+using InfraGrpc.Domain.Paging;
+using InfraGrpc.Domain.Resources;
+
+namespace InfraGrpc.Domain.Pipelines;
+
+/// <summary>
+/// The storage port of pipelines. Events and log lines are appended; the pipeline document is written
+/// once per batch, never once per event.
+/// </summary>
+public interface IPipelineStore
+{
+    Task InsertAsync(Pipeline pipeline, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes a batch in one transaction: the latest state of each pipeline in it, and the new events and log lines.</summary>
+    Task SaveBatchAsync(IReadOnlyList<Pipeline> pipelines, IReadOnlyList<PipelineEvent> events, IReadOnlyList<(string PipelineId, LogLine Line)> logs, CancellationToken cancellationToken = default);
+
+    Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first.</summary>
+    Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default);
+
+    Task<Pipeline?> GetLastAsync(string projectId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PipelineEvent>> GetEventsAsync(string pipelineId, long afterSequence, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<LogLine>> GetLogsAsync(string pipelineId, ResourceKey node, long afterSequence, CancellationToken cancellationToken = default);
+
+    /// <summary>Pipelines not completed, oldest first (for recovery at start-up).</summary>
+    Task<IReadOnlyList<Pipeline>> ListUnfinishedAsync(CancellationToken cancellationToken = default);
+}

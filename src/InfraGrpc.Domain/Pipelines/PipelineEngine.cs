@@ -1,0 +1,179 @@
+using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Projects;
+
+namespace InfraGrpc.Domain.Pipelines;
+
+/// <summary>
+/// Starts and queues pipelines (one running per project, the rest FIFO), recovers after a restart, and
+/// serves cancel and gate decisions. Execution itself is <see cref="PipelineExecutor"/>; watching is
+/// <see cref="PipelineQueries"/>.
+/// </summary>
+public sealed class PipelineEngine(
+    IPipelineStore store,
+    IProjectStore projects,
+    PipelineExecutor executor,
+    PipelinePersister persister,
+    PipelineEngineOptions options,
+    TimeProvider clock) : IPipelineLauncher
+{
+    public const string RestartReason = "interrupted by server restart";
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, PipelineRun> _active = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<PipelineRun>> _queues = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
+    private readonly List<Task> _running = [];
+
+    public async Task<Pipeline> LaunchAsync(PipelineRequest request, CancellationToken cancellationToken = default)
+    {
+        var project = await projects.GetAsync(request.ProjectId, cancellationToken) ?? throw new NotFoundException("project", request.ProjectId);
+        var revision = await projects.GetRevisionAsync(project.Id, request.Revision, cancellationToken)
+            ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{request.Revision}");
+        var manifests = await projects.GetManifestsAsync(revision.ManifestsDigest, cancellationToken)
+            ?? throw new InvalidOperationException("manifests missing for " + project.QualifiedName);
+        var (_, graph) = manifests.Load(project.Env);
+        var undeploy = request.Operation == PipelineOperation.Undeploy;
+        var buildOnly = !undeploy && revision.Controls.DisableDeployments;
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var nodes = graph.Nodes.Select(n => new PipelineNode(
+            n.Key,
+            undeploy ? n.Consumers : n.Producers,
+            new StackJob(RunStatus.Queued, RunResult.None, null, null, null, [], null, string.Empty, n.RequiresApproval && !undeploy, 0))).ToList();
+        var pipeline = new Pipeline(
+            Guid.CreateVersion7().ToString("N"), project.Id, project.QualifiedName, revision.Number, request.Operation, request.Trigger, request.Actor, request.Message,
+            RunStatus.Queued, RunResult.None, null, now, null, null,
+            [new Stage(StageKind.Build, RunStatus.Queued, RunResult.None, null, null, null), new Stage(StageKind.Deploy, RunStatus.Queued, RunResult.None, null, null, null)],
+            nodes, [], 0, Math.Max(1, options.Parallelism), buildOnly, null);
+        await store.InsertAsync(pipeline, cancellationToken);
+        await projects.SetStatusAsync(project.Id, buildOnly ? project.Status : ProjectStatus.Deploying, pipeline.Id, cancellationToken);
+        Enqueue(CreateRun(pipeline));
+        return pipeline;
+    }
+
+    public bool HasActivePipeline(string projectId)
+    {
+        lock (_gate)
+        {
+            return _busy.Contains(projectId) || (_queues.TryGetValue(projectId, out var queue) && queue.Count > 0);
+        }
+    }
+
+    /// <summary>Completes pipelines a crash left running as FAILED, then starts the queued ones in order.</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        persister.Start();
+        foreach (var pipeline in await store.ListUnfinishedAsync(cancellationToken))
+        {
+            var run = CreateRun(pipeline);
+            if (pipeline.Status == RunStatus.Queued)
+            {
+                Enqueue(run);
+                continue;
+            }
+
+            PipelineExecutor.Interrupt(run, RestartReason);
+            await persister.FlushAsync();
+            await projects.SetStatusAsync(pipeline.ProjectId, ProjectStatus.Failed, pipeline.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>Asks a pipeline to stop gracefully; queued pipelines are cancelled at once.</summary>
+    public Pipeline Cancel(string pipelineId, string actor)
+    {
+        var run = Active(pipelineId) ?? throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not queued or running");
+        run.RequestCancel(actor);
+        run.Cancellation.Cancel();
+        foreach (var decision in run.GateDecisions.Values)
+        {
+            decision.TrySetResult((false, actor));
+        }
+
+        return run.Snapshot;
+    }
+
+    /// <summary>Approves or rejects a pending gate (the only pending one when <paramref name="gateId"/> is empty).</summary>
+    public Gate ResolveGate(string pipelineId, string? gateId, bool approve, string actor, string? comment)
+    {
+        var run = Active(pipelineId) ?? throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not running");
+        var pending = run.Snapshot.Gates.Where(g => g.State == GateState.Pending).ToList();
+        var gate = string.IsNullOrEmpty(gateId)
+            ? pending.Count == 1 ? pending[0] : throw new ValidationException("gate_id", pending.Count == 0 ? "no gate is pending" : $"{pending.Count} gates are pending; name one: {string.Join(", ", pending.Select(g => g.Id))}")
+            : pending.FirstOrDefault(g => g.Id == gateId) ?? throw new NotFoundException("pending gate", $"{pipelineId}/{gateId}");
+        var resolved = gate with { State = approve ? GateState.Approved : GateState.Rejected, ResolvedBy = actor, Comment = comment, ResolvedAt = run.Now };
+        run.UpsertGate(resolved);
+        if (run.GateDecisions.TryGetValue(gate.Id, out var decision))
+        {
+            decision.TrySetResult((approve, actor));
+        }
+
+        return resolved;
+    }
+
+    internal PipelineRun? Active(string pipelineId)
+    {
+        lock (_gate)
+        {
+            return _active.GetValueOrDefault(pipelineId);
+        }
+    }
+
+    /// <summary>Waits for every running pipeline to finish (used by tests and graceful shutdown).</summary>
+    public async Task DrainAsync()
+    {
+        Task[] running;
+        lock (_gate)
+        {
+            running = [.. _running];
+        }
+
+        await Task.WhenAll(running);
+        await persister.FlushAsync();
+    }
+
+    private PipelineRun CreateRun(Pipeline pipeline) => new(pipeline, clock, (run, e, log) => persister.Enqueue(run, e, log));
+
+    private void Enqueue(PipelineRun run)
+    {
+        lock (_gate)
+        {
+            _active[run.Id] = run;
+            if (!_queues.TryGetValue(run.ProjectId, out var queue))
+            {
+                _queues[run.ProjectId] = queue = new Queue<PipelineRun>();
+            }
+
+            queue.Enqueue(run);
+            StartNextLocked(run.ProjectId);
+        }
+    }
+
+    private void StartNextLocked(string projectId)
+    {
+        if (_busy.Contains(projectId) || !_queues.TryGetValue(projectId, out var queue) || queue.Count == 0)
+        {
+            return;
+        }
+
+        var run = queue.Dequeue();
+        _busy.Add(projectId);
+        Task task = null!;
+        task = Task.Run(async () =>
+        {
+            try
+            {
+                await executor.ExecuteAsync(run);
+                await persister.FlushAsync();
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _active.Remove(run.Id);
+                    _busy.Remove(projectId);
+                    _running.Remove(task);
+                    StartNextLocked(projectId);
+                }
+            }
+        });
+        _running.Add(task);
+    }
+}

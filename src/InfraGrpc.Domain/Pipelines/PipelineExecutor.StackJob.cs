@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Domain.Resources;
+using InfraGrpc.Domain.Values;
+
+namespace InfraGrpc.Domain.Pipelines;
+
+/// <summary>One stack job: an optional gate, then refresh → preview → apply (or refresh → destroy).</summary>
+public sealed partial class PipelineExecutor
+{
+    private async Task<(ResourceKey Key, RunResult Result)> RunNodeAsync(
+        PipelineRun run, BuildResult build, ResourceKey key, bool undeploy, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
+    {
+        var pipeline = run.Snapshot;
+        var node = pipeline.Nodes.First(n => n.Key == key);
+        var provisioner = provisioners.ForKind(key.Kind);
+        if (node.Job.RequiresApproval)
+        {
+            run.UpdateNode(key, j => j with { Status = RunStatus.AwaitingApproval, Provisioner = provisioner.Name });
+            var (approved, actor) = await WaitForGateAsync(run, "resource:" + key, GateScope.Resource, key);
+            if (!approved)
+            {
+                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Cancelled, Reason = $"rejected by {actor}", EndedAt = run.Now });
+                return (key, RunResult.Cancelled);
+            }
+        }
+
+        run.UpdateNode(key, j => j with { Status = RunStatus.Running, StartedAt = run.Now, Provisioner = provisioner.Name });
+        var resource = build.Resources[key];
+        IReadOnlyDictionary<string, object?> manifest = resource.Document;
+        if (!undeploy)
+        {
+            var (resolved, problems) = ReferenceResolver.Resolve(resource, reference => Producer(build, reference, outputs));
+            if (problems.Count > 0)
+            {
+                var message = "references do not resolve: " + string.Join("; ", problems);
+                run.Log(key, OperationKind.Refresh, LogSource.System, message);
+                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = message, EndedAt = run.Now, LogLineCount = run.LogCount(key) });
+                return (key, RunResult.Failed);
+            }
+
+            manifest = resolved;
+        }
+
+        OperationKind[] operations = undeploy ? [OperationKind.Refresh, OperationKind.Destroy] : [OperationKind.Refresh, OperationKind.Preview, OperationKind.Apply];
+        run.UpdateNode(key, j => j with { Operations = operations.Select(o => new Operation(o, RunStatus.Queued, RunResult.None, null, null, null)).ToList() });
+        var previous = build.Records.TryGetValue(key, out var record) ? record.Outputs : new Dictionary<string, object?>();
+        foreach (var operation in operations)
+        {
+            if (run.CancelRequestedBy is { } cancelledBy)
+            {
+                // Graceful: the current operation finished; nothing new starts.
+                CancelRemaining(run, key, $"cancelled by {cancelledBy}");
+                return (key, RunResult.Cancelled);
+            }
+
+            UpdateOperation(run, key, operation, o => o with { Status = RunStatus.Running, StartedAt = run.Now });
+            run.Log(key, operation, LogSource.System, $"{operation.ToString().ToLowerInvariant()} {key} with {provisioner.Name}");
+            ProvisionerOutcome outcome;
+            try
+            {
+                var request = new ProvisionerRequest(pipeline.ProjectId, pipeline.ProjectName, build.Project.Env, key, operation, manifest, previous, (source, text) => run.Log(key, operation, source, text));
+
+                // The pipeline's cancellation does not reach a running operation: cancel is graceful.
+                outcome = await provisioner.RunAsync(request, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                outcome = ProvisionerOutcome.Fail($"{provisioner.Name} provisioner error: {e.Message}");
+            }
+
+            UpdateOperation(run, key, operation, o => o with
+            {
+                Status = RunStatus.Completed,
+                Result = outcome.Succeeded ? RunResult.Succeeded : RunResult.Failed,
+                EndedAt = run.Now,
+                Message = outcome.Message,
+            });
+            if (!outcome.Succeeded)
+            {
+                await SaveResourceAsync(run, build, key, ResourceState.Failed, previous, provisioner.Name);
+                CancelRemaining(run, key, null);
+                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = $"{operation.ToString().ToLowerInvariant()} failed: {outcome.Message}", EndedAt = run.Now, LogLineCount = run.LogCount(key) });
+                run.EndLogWatch(key);
+                return (key, RunResult.Failed);
+            }
+
+            if (operation == OperationKind.Apply)
+            {
+                var applied = outcome.Outputs ?? new Dictionary<string, object?>();
+                outputs[key] = applied;
+                await SaveResourceAsync(run, build, key, ResourceState.Deployed, applied, provisioner.Name);
+                run.UpdateNode(key, j => j with { Outputs = applied });
+            }
+            else if (operation == OperationKind.Destroy)
+            {
+                outputs.TryRemove(key, out _);
+                await SaveResourceAsync(run, build, key, ResourceState.Destroyed, new Dictionary<string, object?>(), provisioner.Name);
+            }
+        }
+
+        run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Succeeded, EndedAt = run.Now, LogLineCount = run.LogCount(key) });
+        run.EndLogWatch(key);
+        return (key, RunResult.Succeeded);
+    }
+
+    private static ProducerView? Producer(BuildResult build, ValueReference reference, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
+    {
+        var inProject = build.Resources.TryGetValue(reference.Target, out var producer) && (reference.Env is null || reference.Env == build.Project.Env);
+        if (inProject)
+        {
+            return outputs.TryGetValue(reference.Target, out var produced)
+                ? new ProducerView(produced, Map(producer!.Document, "metadata"), producer.Spec)
+                : null;
+        }
+
+        return build.External.TryGetValue((reference.Target, reference.Env), out var external)
+            ? new ProducerView(external.Outputs, new Dictionary<string, object?> { ["name"] = external.Key.Name }, ValueTree.NewMap())
+            : null;
+    }
+
+    private static IReadOnlyDictionary<string, object?> Map(IReadOnlyDictionary<string, object?> document, string key) =>
+        document.GetValueOrDefault(key) as IReadOnlyDictionary<string, object?> ?? ValueTree.NewMap();
+
+    private async Task SaveResourceAsync(PipelineRun run, BuildResult build, ResourceKey key, ResourceState state, IReadOnlyDictionary<string, object?> outputs, string provisioner)
+    {
+        var pipeline = run.Snapshot;
+        await projects.SaveResourceAsync(new ProjectResource(pipeline.ProjectId, key, state, outputs, build.Revision.Number, pipeline.Id, run.Now, provisioner));
+    }
+
+    private static void UpdateOperation(PipelineRun run, ResourceKey key, OperationKind kind, Func<Operation, Operation> update) =>
+        run.UpdateNode(key, j => j with { Operations = j.Operations.Select(o => o.Kind == kind ? update(o) : o).ToList(), LogLineCount = run.LogCount(key) });
+
+    private static void CancelRemaining(PipelineRun run, ResourceKey key, string? reason)
+    {
+        run.UpdateNode(key, j => j with
+        {
+            Operations = j.Operations.Select(o => o.Status == RunStatus.Queued ? o with { Status = RunStatus.Completed, Result = RunResult.Cancelled } : o).ToList(),
+            Status = reason is null ? j.Status : RunStatus.Completed,
+            Result = reason is null ? j.Result : RunResult.Cancelled,
+            Reason = reason ?? j.Reason,
+            EndedAt = reason is null ? j.EndedAt : run.Now,
+        });
+        if (reason is not null)
+        {
+            run.EndLogWatch(key);
+        }
+    }
+}

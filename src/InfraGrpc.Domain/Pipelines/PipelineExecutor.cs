@@ -1,0 +1,159 @@
+using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Domain.Resources;
+
+namespace InfraGrpc.Domain.Pipelines;
+
+/// <summary>
+/// Runs one pipeline: the build stage (manifests, graph, references outside the project), the optional
+/// approval, then the deploy stage, which starts each node as soon as all its producers succeeded (up to
+/// the parallelism), cancels the dependents of a failed node with "blocked by Kind/name", and lets
+/// independent branches go on. Undeploy walks the same graph in reverse.
+/// </summary>
+public sealed partial class PipelineExecutor(IProjectStore projects, IProvisionerSelector provisioners)
+{
+    internal async Task ExecuteAsync(PipelineRun run)
+    {
+        var pipeline = run.Snapshot;
+        if (run.CancelRequestedBy is { } cancelledBy)
+        {
+            Finish(run, RunResult.Cancelled, $"cancelled by {cancelledBy} before it started", StageKind.Build);
+            return;
+        }
+
+        run.UpdateStatus(RunStatus.Running, RunResult.None, null);
+        run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
+        BuildResult build;
+        try
+        {
+            build = await BuildAsync(pipeline);
+        }
+        catch (Exception e) when (e is DomainException or InvalidOperationException)
+        {
+            run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
+            Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
+            await SetProjectStatusAsync(run, RunResult.Failed);
+            return;
+        }
+
+        run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Succeeded, EndedAt = run.Now });
+        if (pipeline.BuildOnly)
+        {
+            run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = RunResult.Skipped, Reason = "deployments are disabled for this project" });
+            SkipNodes(run, "deployments are disabled for this project");
+            run.UpdateStatus(RunStatus.Completed, RunResult.Succeeded, "build only: deployments are disabled", terminal: true);
+            await projects.SetStatusAsync(pipeline.ProjectId, build.Project.Status == ProjectStatus.Deploying ? ProjectStatus.New : build.Project.Status, pipeline.Id);
+            return;
+        }
+
+        if (build.Revision.Controls.RequireApproval && pipeline.Operation == PipelineOperation.Deploy)
+        {
+            var (approved, actor) = await WaitForGateAsync(run, "deploy", GateScope.Pipeline, null);
+            if (!approved)
+            {
+                var reason = run.CancelRequestedBy is not null ? $"cancelled by {actor}" : $"deploy rejected by {actor}";
+                Finish(run, RunResult.Cancelled, reason, StageKind.Deploy);
+                await SetProjectStatusAsync(run, RunResult.Cancelled);
+                return;
+            }
+        }
+
+        run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
+        var result = await DeployAsync(run, build);
+        var nodes = run.Snapshot.Nodes;
+        var failed = nodes.Where(n => n.Job.Result == RunResult.Failed).Select(n => n.Key.ToString()).ToList();
+        var reasonText = result switch
+        {
+            RunResult.Failed => $"{failed.Count} of {nodes.Count} resources failed: {string.Join(", ", failed.Take(5))}",
+            RunResult.Cancelled => run.CancelRequestedBy is { } by ? $"cancelled by {by}" : "cancelled: a manual gate was rejected",
+            _ => null,
+        };
+        run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = result, Reason = reasonText, EndedAt = run.Now });
+        run.UpdateStatus(RunStatus.Completed, result, reasonText, terminal: true);
+        await SetProjectStatusAsync(run, result);
+        if (result == RunResult.Succeeded && pipeline.Trigger == PipelineTrigger.Purge)
+        {
+            await projects.DeleteAsync(new ProjectDeletion(pipeline.ProjectId, pipeline.ProjectName, pipeline.Actor, run.Now, []));
+        }
+    }
+
+    /// <summary>Completes a pipeline that a crash left running: what ran is FAILED with the reason, what waited is CANCELLED.</summary>
+    internal static void Interrupt(PipelineRun run, string reason)
+    {
+        foreach (var node in run.Snapshot.Nodes.Where(n => n.Job.Status != RunStatus.Completed))
+        {
+            var wasRunning = node.Job.Status is RunStatus.Running or RunStatus.AwaitingApproval;
+            run.UpdateNode(node.Key, j => j with
+            {
+                Status = RunStatus.Completed,
+                Result = wasRunning ? RunResult.Failed : RunResult.Cancelled,
+                Reason = reason,
+                EndedAt = run.Now,
+                Operations = j.Operations.Select(o => o.Status == RunStatus.Completed ? o : o with { Status = RunStatus.Completed, Result = RunResult.Failed, Message = reason, EndedAt = run.Now }).ToList(),
+            });
+        }
+
+        foreach (var stage in run.Snapshot.Stages.Where(s => s.Status != RunStatus.Completed))
+        {
+            var wasRunning = stage.Status is RunStatus.Running or RunStatus.AwaitingApproval;
+            run.UpdateStage(stage.Kind, s => s with { Status = RunStatus.Completed, Result = wasRunning ? RunResult.Failed : RunResult.Cancelled, Reason = reason, EndedAt = run.Now });
+        }
+
+        run.UpdateStatus(RunStatus.Completed, RunResult.Failed, reason, terminal: true);
+    }
+
+    private static void Finish(PipelineRun run, RunResult result, string reason, StageKind skipped)
+    {
+        foreach (var stage in run.Snapshot.Stages.Where(s => s.Status != RunStatus.Completed && s.Kind >= skipped))
+        {
+            run.UpdateStage(stage.Kind, s => s with { Status = RunStatus.Completed, Result = result == RunResult.Failed ? RunResult.Skipped : result, Reason = reason, EndedAt = run.Now });
+        }
+
+        SkipNodes(run, reason, result == RunResult.Cancelled ? RunResult.Cancelled : RunResult.Skipped);
+        run.UpdateStatus(RunStatus.Completed, result, reason, terminal: true);
+    }
+
+    private static void SkipNodes(PipelineRun run, string reason, RunResult result = RunResult.Skipped)
+    {
+        foreach (var node in run.Snapshot.Nodes.Where(n => n.Job.Status != RunStatus.Completed))
+        {
+            run.UpdateNode(node.Key, j => j with { Status = RunStatus.Completed, Result = result, Reason = reason, EndedAt = run.Now });
+        }
+    }
+
+    private async Task SetProjectStatusAsync(PipelineRun run, RunResult result)
+    {
+        var pipeline = run.Snapshot;
+        var status = (result, pipeline.Operation) switch
+        {
+            (RunResult.Succeeded, PipelineOperation.Deploy) => ProjectStatus.Deployed,
+            (RunResult.Succeeded, PipelineOperation.Undeploy) => ProjectStatus.Undeployed,
+            _ => ProjectStatus.Failed,
+        };
+        await projects.SetStatusAsync(pipeline.ProjectId, status, pipeline.Id);
+    }
+
+    private static async Task<(bool Approved, string Actor)> WaitForGateAsync(PipelineRun run, string id, GateScope scope, ResourceKey? node)
+    {
+        var decision = new TaskCompletionSource<(bool, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        run.GateDecisions[id] = decision;
+
+        run.UpsertGate(new Gate(id, scope, node, GateState.Pending, null, null, run.Now, null));
+        run.UpdateStatus(RunStatus.AwaitingApproval, RunResult.None, null);
+        if (run.CancelRequestedBy is { } cancelledBy)
+        {
+            decision.TrySetResult((false, cancelledBy));
+        }
+
+        var result = await decision.Task;
+        run.GateDecisions.TryRemove(id, out _);
+        if (!result.Item1 && run.Snapshot.Gates.FirstOrDefault(g => g.Id == id) is { State: GateState.Pending } gate)
+        {
+            // Cancelled while waiting: the gate closes as rejected by whoever cancelled.
+            run.UpsertGate(gate with { State = GateState.Rejected, ResolvedBy = result.Item2, Comment = "pipeline cancelled", ResolvedAt = run.Now });
+        }
+
+        run.ResumeIfNoGatePending();
+        return result;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Runtime.CompilerServices;
+using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Paging;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Domain.Resources;
+
+namespace InfraGrpc.Domain.Pipelines;
+
+/// <summary>
+/// Reading pipelines: the live state of running ones from memory, finished ones from the store; watch
+/// and log streams that replay what a client missed and then follow, without ever slowing the pipeline.
+/// </summary>
+public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store, ProjectService projects)
+{
+    /// <exception cref="NotFoundException">No such pipeline.</exception>
+    public async Task<Pipeline> GetAsync(string pipelineId, CancellationToken cancellationToken = default)
+    {
+        RequireId(pipelineId);
+        return engine.Active(pipelineId)?.Snapshot
+            ?? await store.GetAsync(pipelineId, cancellationToken)
+            ?? throw new NotFoundException("pipeline", pipelineId);
+    }
+
+    public async Task<Page<Pipeline>> ListAsync(string? project, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var projectId = string.IsNullOrEmpty(project) ? null : (await projects.GetAsync(project, cancellationToken)).Id;
+        var found = await store.ListAsync(projectId, status, result, page, cancellationToken);
+        return found with { Items = found.Items.Select(p => engine.Active(p.Id)?.Snapshot ?? p).ToList() };
+    }
+
+    /// <exception cref="NotFoundException">The project has no pipeline.</exception>
+    public async Task<Pipeline> GetLastAsync(string project, CancellationToken cancellationToken = default)
+    {
+        var found = await projects.GetAsync(project, cancellationToken);
+        var last = await store.GetLastAsync(found.Id, cancellationToken) ?? throw new NotFoundException("pipeline of project", found.QualifiedName);
+        return engine.Active(last.Id)?.Snapshot ?? last;
+    }
+
+    /// <summary>A snapshot first (or the events after <paramref name="afterSequence"/>), then every change, ending after the terminal event.</summary>
+    public async IAsyncEnumerable<PipelineEvent> WatchAsync(string pipelineId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        RequireId(pipelineId);
+        if (engine.Active(pipelineId) is { } run)
+        {
+            var (backlog, subscription) = run.Watch(afterSequence);
+            try
+            {
+                var last = afterSequence;
+                foreach (var e in backlog)
+                {
+                    last = e.Sequence;
+                    yield return e;
+                }
+
+                while (await subscription.Reader.WaitToReadAsync(cancellationToken))
+                {
+                    if (subscription.Overflowed)
+                    {
+                        var snapshot = run.Resync(subscription);
+                        last = snapshot.Sequence;
+                        yield return snapshot;
+                        continue;
+                    }
+
+                    while (subscription.Reader.TryRead(out var e))
+                    {
+                        if (e.Sequence <= last)
+                        {
+                            continue;
+                        }
+
+                        last = e.Sequence;
+                        yield return e;
+                        if (e.Terminal)
+                        {
+                            yield break;
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                run.Unwatch(subscription);
+            }
+
+            yield break;
+        }
+
+        var stored = await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
+        if (afterSequence == 0)
+        {
+            yield return new PipelineEvent(stored.Id, stored.LastSequence, stored.EndedAt ?? stored.CreatedAt, PipelineEventKind.Snapshot, stored.IsCompleted, Snapshot: stored);
+            yield break;
+        }
+
+        foreach (var e in await store.GetEventsAsync(pipelineId, afterSequence, cancellationToken))
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>The log lines of one node after <paramref name="afterSequence"/>; with <paramref name="follow"/>, new lines until its stack job completes.</summary>
+    public async IAsyncEnumerable<LogLine> StreamLogsAsync(string pipelineId, string nodeKey, long afterSequence, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        RequireId(pipelineId);
+        if (!ResourceKey.TryParse(nodeKey, out var key))
+        {
+            throw new ValidationException("node_key", "must be Kind/name");
+        }
+
+        var pipeline = await GetAsync(pipelineId, cancellationToken);
+        if (pipeline.Nodes.All(n => n.Key != key))
+        {
+            throw new NotFoundException("node", $"{pipelineId}/{nodeKey}");
+        }
+
+        if (engine.Active(pipelineId) is { } run)
+        {
+            var (backlog, subscription) = run.WatchLogs(key, afterSequence, follow);
+            try
+            {
+                var last = afterSequence;
+                foreach (var line in backlog)
+                {
+                    last = line.Sequence;
+                    yield return line;
+                }
+
+                if (subscription is null)
+                {
+                    yield break;
+                }
+
+                await foreach (var line in subscription.Reader.ReadAllAsync(cancellationToken))
+                {
+                    if (line.Sequence > last)
+                    {
+                        last = line.Sequence;
+                        yield return line;
+                    }
+                }
+            }
+            finally
+            {
+                if (subscription is not null)
+                {
+                    run.UnwatchLogs(subscription);
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var line in await store.GetLogsAsync(pipelineId, key, afterSequence, cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    private static void RequireId(string pipelineId)
+    {
+        if (string.IsNullOrWhiteSpace(pipelineId))
+        {
+            throw new ValidationException("pipeline_id", "is required");
+        }
+    }
+}

@@ -1,0 +1,253 @@
+using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Paging;
+using InfraGrpc.Domain.Projects;
+using InfraGrpc.Domain.Resources;
+using InfraGrpc.Storage.LiteDb.Documents;
+using LiteDB;
+
+namespace InfraGrpc.Storage.LiteDb;
+
+/// <summary>
+/// Projects in LiteDB: a small project document (indexed by <c>org/name</c>), revisions by
+/// <c>projectId:number</c>, manifests and chart snapshots once per digest, resource records per project.
+/// </summary>
+public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
+{
+    public const string SnapshotCollection = "chart_snapshots";
+
+    private ILiteCollection<ProjectDocument> Projects => store.Database.GetCollection<ProjectDocument>(ProjectDocument.Collection);
+
+    private ILiteCollection<RevisionDocument> Revisions => store.Database.GetCollection<RevisionDocument>(RevisionDocument.Collection);
+
+    private ILiteCollection<ManifestSetDocument> Manifests => store.Database.GetCollection<ManifestSetDocument>(ManifestSetDocument.Collection);
+
+    private ILiteCollection<ChartVersionDocument> Snapshots => store.Database.GetCollection<ChartVersionDocument>(SnapshotCollection);
+
+    private ILiteCollection<ResourceDocument> Resources => store.Database.GetCollection<ResourceDocument>(ResourceDocument.Collection);
+
+    private ILiteCollection<CreateRequestDocument> Requests => store.Database.GetCollection<CreateRequestDocument>(CreateRequestDocument.Collection);
+
+    public Task<(CreateOutcome Outcome, Project Project)> CreateAsync(
+        Project project, ProjectRevision revision, ManifestSet manifests, ChartDefinition snapshot, string? requestId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = store.InTransaction(() =>
+        {
+            var requestKey = string.IsNullOrEmpty(requestId) ? null : project.Org + "\n" + requestId;
+            if (requestKey is not null && Requests.FindById(requestKey) is { } seen && Projects.FindById(seen.ProjectId) is { } first)
+            {
+                return (CreateOutcome.Replayed, ToDomain(first));
+            }
+
+            if (Projects.FindOne(p => p.OrgName == project.QualifiedName) is { } taken)
+            {
+                return (CreateOutcome.NameTaken, ToDomain(taken));
+            }
+
+            Projects.Insert(ToDocument(project));
+            Revisions.Insert(ToDocument(revision));
+            PutManifests(manifests);
+            PutSnapshot(snapshot);
+            if (requestKey is not null)
+            {
+                Requests.Upsert(new CreateRequestDocument { Id = requestKey, ProjectId = project.Id });
+            }
+
+            return (CreateOutcome.Created, project);
+        });
+        return Task.FromResult(result);
+    }
+
+    public Task<Project?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Projects.FindById(id) is { } document ? ToDomain(document) : null);
+
+    public Task<Project?> GetByNameAsync(string org, string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Projects.FindOne(p => p.OrgName == org + "/" + name) is { } document ? ToDomain(document) : null);
+
+    public Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var query = Projects.Query().Where(Query.GT("OrgName", new BsonValue(page.AfterKey ?? string.Empty)));
+        if (!string.IsNullOrEmpty(filter.Org))
+        {
+            query = query.Where(Query.StartsWith("OrgName", filter.Org + "/"));
+        }
+
+        if (!string.IsNullOrEmpty(filter.Env))
+        {
+            query = query.Where(p => p.Env == filter.Env);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Chart))
+        {
+            query = query.Where(p => p.ChartName == filter.Chart);
+        }
+
+        foreach (var (key, value) in filter.Labels)
+        {
+            query = query.Where("$.LabelPairs[*] ANY = @0", new BsonValue($"{key}={value}"));
+        }
+
+        if (!string.IsNullOrEmpty(filter.Text))
+        {
+            // Names are lower-case slugs, so lower-casing the needle makes the match case-insensitive.
+            var needle = filter.Text.ToLowerInvariant();
+            query = query.Where(p => p.Name.Contains(needle));
+        }
+
+        var items = query.OrderBy(p => p.OrgName).Limit(page.Size + 1).ToList();
+        var next = items.Count > page.Size ? PageToken.Encode(items[page.Size - 1].OrgName) : null;
+        return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(ToDomain).ToList(), next));
+    }
+
+    public Task<bool> AppendRevisionAsync(
+        Project updated, int expectedRevision, ProjectRevision revision, ManifestSet manifests, ChartDefinition? snapshot, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var appended = store.InTransaction(() =>
+        {
+            var current = Projects.FindById(updated.Id);
+            if (current is null || ToDomain(current).CurrentRevision != expectedRevision)
+            {
+                return false;
+            }
+
+            // Status and last pipeline belong to the engine; keep what is stored.
+            var stored = ToDomain(current);
+            Projects.Update(ToDocument(updated with { Status = stored.Status, LastPipelineId = stored.LastPipelineId }));
+            Revisions.Insert(ToDocument(revision));
+            PutManifests(manifests);
+            if (snapshot is not null)
+            {
+                PutSnapshot(snapshot);
+            }
+
+            return true;
+        });
+        return Task.FromResult(appended);
+    }
+
+    public Task SaveAsync(Project project, CancellationToken cancellationToken = default)
+    {
+        store.InTransaction(() => Projects.Update(ToDocument(project)));
+        return Task.CompletedTask;
+    }
+
+    public Task SetStatusAsync(string projectId, ProjectStatus status, string? lastPipelineId, CancellationToken cancellationToken = default)
+    {
+        store.InTransaction(() => Projects.FindById(projectId) is { } document
+            && Projects.Update(ToDocument(ToDomain(document) with { Status = status, LastPipelineId = lastPipelineId ?? ToDomain(document).LastPipelineId })));
+        return Task.CompletedTask;
+    }
+
+    public Task<ProjectRevision?> GetRevisionAsync(string projectId, int number, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Revisions.FindById(RevisionDocument.IdOf(projectId, number)) is { } document ? RecordJson.Deserialize<ProjectRevision>(document.Json) : null);
+
+    public Task<Page<ProjectRevision>> ListRevisionsAsync(string projectId, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        var before = page.AfterKey ?? RevisionDocument.IdOf(projectId, int.MaxValue);
+        var items = Revisions.Query()
+            .Where(Query.And(Query.LT("_id", new BsonValue(before)), Query.GT("_id", new BsonValue(projectId + ":"))))
+            .OrderByDescending(r => r.Id)
+            .Limit(page.Size + 1)
+            .ToList();
+        var next = items.Count > page.Size ? PageToken.Encode(items[page.Size - 1].Id) : null;
+        return Task.FromResult(new Page<ProjectRevision>(items.Take(page.Size).Select(d => RecordJson.Deserialize<ProjectRevision>(d.Json)).ToList(), next));
+    }
+
+    public Task SetRevisionPipelineAsync(string projectId, int number, string pipelineId, CancellationToken cancellationToken = default)
+    {
+        store.InTransaction(() => Revisions.FindById(RevisionDocument.IdOf(projectId, number)) is { } document
+            && Revisions.Update(ToDocument(RecordJson.Deserialize<ProjectRevision>(document.Json) with { PipelineId = pipelineId })));
+        return Task.CompletedTask;
+    }
+
+    public Task<ManifestSet?> GetManifestsAsync(string digest, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Manifests.FindById(digest) is { } document ? RecordJson.Deserialize<ManifestSet>(document.Json) : null);
+
+    public Task<ChartDefinition?> GetSnapshotAsync(string digest, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Snapshots.FindById(digest) is { } document ? ChartDocumentMapper.ToDomain(document).Chart : null);
+
+    public Task<IReadOnlyList<ProjectResource>> ListResourcesAsync(string projectId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ProjectResource>>(Resources.Find(r => r.ProjectId == projectId).Select(d => RecordJson.Deserialize<ProjectResource>(d.Json)).ToList());
+
+    public Task SaveResourceAsync(ProjectResource resource, CancellationToken cancellationToken = default)
+    {
+        var project = Projects.FindById(resource.ProjectId);
+        var document = new ResourceDocument
+        {
+            Id = $"{resource.ProjectId}/{resource.Key}",
+            ProjectId = resource.ProjectId,
+            OrgKey = project is null ? string.Empty : $"{project.Org}/{resource.Key}",
+            State = resource.State.ToString(),
+            Json = RecordJson.Serialize(resource),
+        };
+        store.InTransaction(() => Resources.Upsert(document));
+        return Task.CompletedTask;
+    }
+
+    public Task<ProjectResource?> FindDeployedResourceAsync(string org, ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default)
+    {
+        var candidates = Resources.Find(r => r.OrgKey == $"{org}/{key}" && r.State == nameof(ResourceState.Deployed) && r.ProjectId != excludeProjectId);
+        var match = candidates
+            .Select(d => RecordJson.Deserialize<ProjectResource>(d.Json))
+            .FirstOrDefault(r => env is null || Projects.FindById(r.ProjectId)?.Env == env);
+        return Task.FromResult(match);
+    }
+
+    public Task DeleteAsync(ProjectDeletion deletion, CancellationToken cancellationToken = default)
+    {
+        store.InTransaction(() =>
+        {
+            Projects.Delete(deletion.ProjectId);
+            Revisions.DeleteMany(Query.And(Query.GT("_id", new BsonValue(deletion.ProjectId + ":")), Query.LT("_id", new BsonValue(deletion.ProjectId + ";"))));
+            Resources.DeleteMany(r => r.ProjectId == deletion.ProjectId);
+            Requests.DeleteMany(r => r.ProjectId == deletion.ProjectId);
+            store.Database.GetCollection<DeletionDocument>(DeletionDocument.Collection)
+                .Insert(new DeletionDocument { Id = Guid.CreateVersion7().ToString("N"), Json = RecordJson.Serialize(deletion) });
+            return true;
+        });
+        return Task.CompletedTask;
+    }
+
+    private void PutManifests(ManifestSet manifests)
+    {
+        if (Manifests.FindById(manifests.Digest) is null)
+        {
+            Manifests.Insert(new ManifestSetDocument { Id = manifests.Digest, Json = RecordJson.Serialize(manifests) });
+        }
+    }
+
+    private void PutSnapshot(ChartDefinition chart)
+    {
+        if (Snapshots.FindById(chart.Digest) is null)
+        {
+            var document = ChartDocumentMapper.ToDocument(new ChartVersion(chart, DateTimeOffset.UnixEpoch, "snapshot", false));
+            document.Id = chart.Digest;
+            Snapshots.Insert(document);
+        }
+    }
+
+    private static ProjectDocument ToDocument(Project project) => new()
+    {
+        Id = project.Id,
+        OrgName = project.QualifiedName,
+        Org = project.Org,
+        Name = project.Name,
+        Env = project.Env,
+        Labels = project.Labels.ToDictionary(),
+        LabelPairs = project.Labels.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+        ChartName = project.Chart.Name,
+        Json = RecordJson.Serialize(project),
+    };
+
+    private static Project ToDomain(ProjectDocument document) => RecordJson.Deserialize<Project>(document.Json);
+
+    private static RevisionDocument ToDocument(ProjectRevision revision) => new()
+    {
+        Id = RevisionDocument.IdOf(revision.ProjectId, revision.Number),
+        ProjectId = revision.ProjectId,
+        Number = revision.Number,
+        Json = RecordJson.Serialize(revision),
+    };
+}

@@ -1,0 +1,24 @@
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Values;
+using InfraGrpc.Storage.LiteDb.Documents;
+using LiteDB;
+
+namespace InfraGrpc.Storage.LiteDb;
+
+/// <summary>The simulated cloud's inventory in LiteDB.</summary>
+public sealed class LiteDbSimulatedInventory(LiteDbStore store) : ISimulatedInventory
+{
+    private ILiteCollection<SimulatedResourceDocument> Inventory => store.Database.GetCollection<SimulatedResourceDocument>(SimulatedResourceDocument.Collection);
+
+    public Task<IReadOnlyDictionary<string, object?>?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Inventory.FindById(key) is { } document ? Json.Parse(document.OutputsJson) as IReadOnlyDictionary<string, object?> : null);
+
+    public Task PutAsync(string key, string kind, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken = default)
+    {
+        store.InTransaction(() => Inventory.Upsert(new SimulatedResourceDocument { Id = key, Kind = kind, OutputsJson = Json.Serialize(outputs) }));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(store.InTransaction(() => Inventory.Delete(key)));
+}
