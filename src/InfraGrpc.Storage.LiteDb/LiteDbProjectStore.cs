@@ -188,7 +188,9 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
 
     public Task<ProjectResource?> FindDeployedResourceAsync(string org, ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default)
     {
-        var candidates = Resources.Find(r => r.OrgKey == $"{org}/{key}" && r.State == nameof(ResourceState.Deployed) && r.ProjectId != excludeProjectId);
+        var orgKey = $"{org}/{key}";
+        var deployed = nameof(ResourceState.Deployed);
+        var candidates = Resources.Find(r => r.OrgKey == orgKey && r.State == deployed && r.ProjectId != excludeProjectId);
         var match = candidates
             .Select(d => RecordJson.Deserialize<ProjectResource>(d.Json))
             .FirstOrDefault(r => env is null || Projects.FindById(r.ProjectId)?.Env == env);

@@ -14,7 +14,8 @@ public sealed class PipelineEngine(
     PipelineExecutor executor,
     PipelinePersister persister,
     PipelineEngineOptions options,
-    TimeProvider clock) : IPipelineLauncher
+    TimeProvider clock,
+    Action<Exception> onError) : IPipelineLauncher
 {
     public const string RestartReason = "interrupted by server restart";
     private readonly Lock _gate = new();
@@ -161,6 +162,21 @@ public sealed class PipelineEngine(
             try
             {
                 await executor.ExecuteAsync(run);
+            }
+#pragma warning disable CA1031 // A bug in one pipeline must not leave it running forever or the project locked.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                onError(e);
+                if (!run.Snapshot.IsCompleted)
+                {
+                    PipelineExecutor.Interrupt(run, "internal error: " + e.Message);
+                    await projects.SetStatusAsync(run.ProjectId, ProjectStatus.Failed, run.Id);
+                }
+            }
+
+            try
+            {
                 await persister.FlushAsync();
             }
             finally

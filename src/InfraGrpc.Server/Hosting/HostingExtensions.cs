@@ -3,11 +3,11 @@ using InfraGrpc.Domain.Pipelines;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Provisioners;
 using InfraGrpc.Domain.Rendering;
-using InfraGrpc.Server.Logging;
-using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Server.Catalog;
 using InfraGrpc.Server.Grpc;
 using InfraGrpc.Server.Grpc.Services;
+using InfraGrpc.Server.Logging;
+using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Storage.LiteDb;
 using Microsoft.Extensions.Options;
 
@@ -70,7 +70,11 @@ public static class HostingExtensions
             return new PipelinePersister(sp.GetRequiredService<IPipelineStore>(), e => Log.PersistFailed(logger, e));
         });
         builder.Services.AddSingleton<PipelineExecutor>();
-        builder.Services.AddSingleton<PipelineEngine>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<PipelineEngine>>();
+            return ActivatorUtilities.CreateInstance<PipelineEngine>(sp, (Action<Exception>)(e => Log.PipelineCrashed(logger, e)));
+        });
         builder.Services.AddSingleton<IPipelineLauncher>(sp => sp.GetRequiredService<PipelineEngine>());
         builder.Services.AddSingleton<PipelineQueries>();
         builder.Services.AddHostedService<PipelineEngineHost>();

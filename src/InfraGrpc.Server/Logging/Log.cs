@@ -18,6 +18,9 @@ internal static partial class Log
     [LoggerMessage(30, LogLevel.Error, "Storing pipeline changes failed; the next batch will retry with the latest state")]
     public static partial void PersistFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(31, LogLevel.Error, "A pipeline failed with an unexpected error; it was completed as FAILED")]
+    public static partial void PipelineCrashed(ILogger logger, Exception exception);
+
     [LoggerMessage(20, LogLevel.Information, "Built-in chart {Chart}@{Version}: {Outcome}")]
     public static partial void BuiltInChart(ILogger logger, string chart, string version, string outcome);
 

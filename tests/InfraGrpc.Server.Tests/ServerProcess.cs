@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Grpc.Net.Client;
+
+namespace InfraGrpc.Server.Tests;
+
+/// <summary>The server as a real child process (the built InfraGrpc.Server.dll), so a test can kill it with SIGKILL.</summary>
+public sealed partial class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    public GrpcChannel Channel { get; }
+
+    /// <summary>Starts the server and waits for the line that names the bound gRPC address.</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = Path.Combine(ServerHost.RepositoryRoot, "src", "InfraGrpc.Server", "bin", configuration, "net10.0", "InfraGrpc.Server.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[dll, "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={dataDirectory}", .. extraArgs])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        var bound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text && ListeningPattern().Match(text) is { Success: true } match)
+            {
+                bound.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(bound.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
+        if (first == exited)
+        {
+            throw new InvalidOperationException($"the server exited with {process.ExitCode} before it listened");
+        }
+
+        return new ServerProcess(process, await bound.Task);
+    }
+
+    /// <summary>SIGKILL: no shutdown path runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public void Dispose()
+    {
+        Channel.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"gRPC on (http://[^\s,]+?)/?,")]
+    private static partial Regex ListeningPattern();
+}
