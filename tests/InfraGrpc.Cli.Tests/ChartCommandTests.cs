@@ -96,12 +96,12 @@ public sealed class ChartCommandTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task CommandWhoseRpcIsNotBuilt_SaysSoAndExitsTwo()
+    public async Task UnknownProject_ExitsTwoNamingIt()
     {
         var result = await CliRunner.RunAsync(server.Host, "get", "infra-project", "prod-eu");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("not implemented by the server", result.Error, StringComparison.Ordinal);
+        Assert.Contains("project 'default/prod-eu' not found", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,12 +36,13 @@ public sealed class ServerInfrastructureTests(ServerFixture server) : IClassFixt
     [Fact]
     public async Task UnbuiltRpc_AnswersUnimplementedNamingWhatIsMissing()
     {
-        var client = new Proto.PipelineService.PipelineServiceClient(server.Channel);
+        var client = new Proto.InfraProjectService.InfraProjectServiceClient(server.Channel);
+        var request = new Proto.CreateProjectRequest { Name = "from-git", Git = new Proto.GitSourceInput { Url = "file:///tmp/repo" } };
 
-        var error = await RpcAssert.ThrowsAsync(StatusCode.Unimplemented, async () => await client.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = "p" }));
+        var error = await RpcAssert.ThrowsAsync(StatusCode.Unimplemented, async () => await client.CreateProjectAsync(request));
 
         Assert.Equal("NOT_IMPLEMENTED", RpcAssert.Info(error).Reason);
-        Assert.Equal("GetPipeline", RpcAssert.Info(error).Metadata["operation"]);
+        Assert.Contains("git", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,7 +54,9 @@ public sealed class PipelineEngine(
     {
         lock (_gate)
         {
-            return _busy.Contains(projectId) || (_queues.TryGetValue(projectId, out var queue) && queue.Count > 0);
+            // A run that reached its terminal event is finishing its bookkeeping; it no longer holds the project.
+            var running = _active.Values.Any(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted);
+            return running || (_queues.TryGetValue(projectId, out var queue) && queue.Count > 0);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         var pipeline = run.Snapshot;
         if (run.CancelRequestedBy is { } cancelledBy)
         {
+            await SetProjectStatusAsync(run, RunResult.Cancelled);
             Finish(run, RunResult.Cancelled, $"cancelled by {cancelledBy} before it started", StageKind.Build);
             return;
         }
@@ -31,8 +32,8 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         catch (Exception e) when (e is DomainException or InvalidOperationException)
         {
             run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
-            Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
             await SetProjectStatusAsync(run, RunResult.Failed);
+            Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
             return;
         }
 
@@ -41,8 +42,8 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         {
             run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = RunResult.Skipped, Reason = "deployments are disabled for this project" });
             SkipNodes(run, "deployments are disabled for this project");
-            run.UpdateStatus(RunStatus.Completed, RunResult.Succeeded, "build only: deployments are disabled", terminal: true);
             await projects.SetStatusAsync(pipeline.ProjectId, build.Project.Status == ProjectStatus.Deploying ? ProjectStatus.New : build.Project.Status, pipeline.Id);
+            run.UpdateStatus(RunStatus.Completed, RunResult.Succeeded, "build only: deployments are disabled", terminal: true);
             return;
         }
 
@@ -52,8 +53,8 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
             if (!approved)
             {
                 var reason = run.CancelRequestedBy is not null ? $"cancelled by {actor}" : $"deploy rejected by {actor}";
-                Finish(run, RunResult.Cancelled, reason, StageKind.Deploy);
                 await SetProjectStatusAsync(run, RunResult.Cancelled);
+                Finish(run, RunResult.Cancelled, reason, StageKind.Deploy);
                 return;
             }
         }
@@ -69,12 +70,15 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
             _ => null,
         };
         run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = result, Reason = reasonText, EndedAt = run.Now });
-        run.UpdateStatus(RunStatus.Completed, result, reasonText, terminal: true);
+
+        // Side effects first, then the terminal event: a watcher that sees the end sees their results.
         await SetProjectStatusAsync(run, result);
         if (result == RunResult.Succeeded && pipeline.Trigger == PipelineTrigger.Purge)
         {
             await projects.DeleteAsync(new ProjectDeletion(pipeline.ProjectId, pipeline.ProjectName, pipeline.Actor, run.Now, []));
         }
+
+        run.UpdateStatus(RunStatus.Completed, result, reasonText, terminal: true);
     }
 
     /// <summary>Completes a pipeline that a crash left running: what ran is FAILED with the reason, what waited is CANCELLED.</summary>
