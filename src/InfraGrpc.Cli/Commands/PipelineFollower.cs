@@ -30,11 +30,19 @@ internal static class PipelineFollower
                 Proto.WatchPipelineResponse.EventOneofCase.Snapshot => $"pipeline {e.Snapshot.Status} {e.Snapshot.Result}",
                 Proto.WatchPipelineResponse.EventOneofCase.PipelineChanged => $"pipeline {e.PipelineChanged.Status} {e.PipelineChanged.Result} {e.PipelineChanged.Reason}",
                 Proto.WatchPipelineResponse.EventOneofCase.StageChanged => $"stage {e.StageChanged.Kind} {e.StageChanged.Status} {e.StageChanged.Result}",
-                Proto.WatchPipelineResponse.EventOneofCase.NodeChanged => $"{e.NodeChanged.Key} {e.NodeChanged.StackJob?.Status} {e.NodeChanged.StackJob?.Result} {e.NodeChanged.StackJob?.Reason}",
+                Proto.WatchPipelineResponse.EventOneofCase.NodeChanged => NodeLine(e.NodeChanged),
                 Proto.WatchPipelineResponse.EventOneofCase.GateChanged => $"gate {e.GateChanged.Id} {e.GateChanged.State}",
                 _ => "event",
             };
             context.Printer.Line($"[{e.Sequence}] {text}".TrimEnd());
+            if (e.EventCase == Proto.WatchPipelineResponse.EventOneofCase.Snapshot)
+            {
+                // A follower that arrives late (or after a resync) still sees where every node stands.
+                foreach (var node in e.Snapshot.Nodes)
+                {
+                    context.Printer.Line($"[{e.Sequence}] {NodeLine(node)}".TrimEnd());
+                }
+            }
             result = e.EventCase switch
             {
                 Proto.WatchPipelineResponse.EventOneofCase.Snapshot => e.Snapshot.Result,
@@ -45,4 +53,7 @@ internal static class PipelineFollower
 
         return result == Proto.PipelineResult.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
+
+    private static string NodeLine(Proto.PipelineNode node) =>
+        $"{node.Key} {node.StackJob?.Status} {node.StackJob?.Result} {node.StackJob?.Reason}";
 }

@@ -1,0 +1,42 @@
+using InfraGrpc.Server.Tests;
+
+namespace InfraGrpc.Cli.Tests;
+
+public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFixture<ProjectServerFixture>
+{
+    [Fact]
+    public async Task ChartInstall_FollowsThePipeline_ThenUpdateHistoryDiffAndGetWork()
+    {
+        var install = await CliRunner.RunAsync(server.Host, "chart", "install", "cli-web", "web-env", "--env", "qa", "--set", "domain=qa.io", "-m", "first");
+        var update = await CliRunner.RunAsync(server.Host, "infra-project", "update", "cli-web", "--set", "replicas=4", "-m", "scale out");
+        var history = await CliRunner.RunAsync(server.Host, "infra-project", "history", "cli-web");
+        var diff = await CliRunner.RunAsync(server.Host, "infra-project", "diff", "cli-web", "1", "2");
+        var get = await CliRunner.RunAsync(server.Host, "get", "infra-project", "cli-web", "-o", "json");
+        var last = await CliRunner.RunAsync(server.Host, "infra-project", "last-pipeline", "--project", "cli-web");
+
+        Assert.Equal(0, install.ExitCode);
+        Assert.Contains("project default/cli-web created at revision 1", install.Out, StringComparison.Ordinal);
+        Assert.Contains("pipeline Completed Succeeded", install.Out, StringComparison.Ordinal);
+        Assert.Equal(0, update.ExitCode);
+        Assert.Contains("scale out", history.Out, StringComparison.Ordinal);
+        Assert.Contains("~ replicas: 2 → 4", diff.Out, StringComparison.Ordinal);
+        Assert.Contains("-  replicas: 2", diff.Out, StringComparison.Ordinal);
+        Assert.Contains("\"status\": \"PROJECT_STATUS_DEPLOYED\"", get.Out, StringComparison.Ordinal);
+        Assert.Equal(0, last.ExitCode);
+    }
+
+    [Fact]
+    public async Task ChartInstall_LocalChartWhoseDeployFails_ExitsOne()
+    {
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("cli-failing-").FullName, "failing-chart");
+        Directory.CreateDirectory(Path.Combine(folder, "templates"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "Chart.yaml"), "apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {name: failing-chart}\nspec: {version: 1.0.0}\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "templates", "a.yaml"), "apiVersion: x.io/v1\nkind: Thing\nmetadata:\n  name: t\n  annotations: {sim.infragrpc.dev/fail: apply}\n");
+
+        var result = await CliRunner.RunAsync(server.Host, "chart", "install", "cli-failing", folder);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("chart failing-chart@1.0.0 published", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Thing/t Completed Failed", result.Out, StringComparison.Ordinal);
+    }
+}
