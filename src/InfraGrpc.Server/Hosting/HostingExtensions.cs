@@ -62,8 +62,9 @@ public static class HostingExtensions
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("InfraGrpc:Pipelines").Get<PipelineEngineOptions>() ?? new PipelineEngineOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("InfraGrpc:Simulated").Get<SimulatedProvisionerOptions>() ?? new SimulatedProvisionerOptions());
-        builder.Services.AddSingleton<IProvisioner, SimulatedProvisioner>();
-        builder.Services.AddSingleton<IProvisionerSelector, ProvisionerSelector>();
+        builder.Services.AddSingleton<SimulatedProvisioner>();
+        var routes = builder.Configuration.GetSection("InfraGrpc:Exec:Routes").Get<List<ExecRoute>>() ?? [];
+        builder.Services.AddSingleton<IProvisionerSelector>(sp => new ProvisionerSelector(sp.GetRequiredService<SimulatedProvisioner>(), routes));
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<PipelinePersister>>();
