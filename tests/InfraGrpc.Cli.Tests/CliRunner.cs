@@ -10,11 +10,13 @@ public sealed record CliResult(int ExitCode, string Out, string Error);
 /// <summary>Runs infractl against a server: in-process (fast, same code path as the binary) or as a real child process.</summary>
 internal static class CliRunner
 {
-    public static async Task<CliResult> RunAsync(ServerHost server, params string[] args)
+    public static Task<CliResult> RunAsync(ServerHost server, params string[] args) => RunAsync(server, redirected: true, args);
+
+    public static async Task<CliResult> RunAsync(ServerHost server, bool redirected, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : null, OutputRedirected: true);
+        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : null, OutputRedirected: redirected);
 
         var exitCode = await CliApp.RunAsync(args, environment);
 

@@ -39,4 +39,15 @@ public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFix
         Assert.Contains("chart failing-chart@1.0.0 published", result.Error, StringComparison.Ordinal);
         Assert.Contains("Thing/t Completed Failed", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Follow_OnATerminal_DrawsTheNodesTable()
+    {
+        var result = await CliRunner.RunAsync(server.Host, redirected: false, "chart", "install", "cli-live", "web-env", "--set", "domain=live.io");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("NODE", result.Out, StringComparison.Ordinal);
+        Assert.Contains("AwsEcsService/web", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Succeeded", result.Out, StringComparison.Ordinal);
+    }
 }

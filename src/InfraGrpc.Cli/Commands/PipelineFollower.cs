@@ -1,9 +1,15 @@
 using Grpc.Core;
+using InfraGrpc.Cli.Output;
+using Spectre.Console;
 using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Cli.Commands;
 
-/// <summary>Follows a pipeline over <c>WatchPipeline</c>, one line per event, and turns its result into the exit code.</summary>
+/// <summary>
+/// Follows a pipeline over <c>WatchPipeline</c> until its terminal event: on a terminal, a live table of
+/// the graph's nodes (Spectre.Console); when piped, one line per event. The pipeline's result becomes
+/// the exit code. Disconnecting (Ctrl+C) cancels nothing on the server.
+/// </summary>
 internal static class PipelineFollower
 {
     public static async Task<int> FollowAsync(CommandContext context, Proto.Pipeline? pipeline, bool noWait)
@@ -21,39 +27,116 @@ internal static class PipelineFollower
     {
         var client = new Proto.PipelineService.PipelineServiceClient(context.Channel);
         using var call = client.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = pipelineId }, cancellationToken: context.CancellationToken);
-        var result = Proto.PipelineResult.Unspecified;
-        while (await call.ResponseStream.MoveNext(context.CancellationToken))
+        var view = new PipelineView();
+        if (context.Environment.OutputRedirected || context.Printer.Format != "table")
         {
-            var e = call.ResponseStream.Current;
-            var text = e.EventCase switch
+            await foreach (var e in call.ResponseStream.ReadAllAsync(context.CancellationToken))
             {
-                Proto.WatchPipelineResponse.EventOneofCase.Snapshot => $"pipeline {e.Snapshot.Status} {e.Snapshot.Result}",
-                Proto.WatchPipelineResponse.EventOneofCase.PipelineChanged => $"pipeline {e.PipelineChanged.Status} {e.PipelineChanged.Result} {e.PipelineChanged.Reason}",
-                Proto.WatchPipelineResponse.EventOneofCase.StageChanged => $"stage {e.StageChanged.Kind} {e.StageChanged.Status} {e.StageChanged.Result}",
-                Proto.WatchPipelineResponse.EventOneofCase.NodeChanged => NodeLine(e.NodeChanged),
-                Proto.WatchPipelineResponse.EventOneofCase.GateChanged => $"gate {e.GateChanged.Id} {e.GateChanged.State}",
-                _ => "event",
-            };
-            context.Printer.Line($"[{e.Sequence}] {text}".TrimEnd());
-            if (e.EventCase == Proto.WatchPipelineResponse.EventOneofCase.Snapshot)
-            {
-                // A follower that arrives late (or after a resync) still sees where every node stands.
-                foreach (var node in e.Snapshot.Nodes)
+                foreach (var line in view.Apply(e))
                 {
-                    context.Printer.Line($"[{e.Sequence}] {NodeLine(node)}".TrimEnd());
+                    context.Printer.Line($"[{e.Sequence}] {line}".TrimEnd());
                 }
             }
-            result = e.EventCase switch
+        }
+        else
+        {
+            await context.Printer.Console.Live(view.Render()).StartAsync(async live =>
             {
-                Proto.WatchPipelineResponse.EventOneofCase.Snapshot => e.Snapshot.Result,
-                Proto.WatchPipelineResponse.EventOneofCase.PipelineChanged => e.PipelineChanged.Result,
-                _ => result,
-            };
+                await foreach (var e in call.ResponseStream.ReadAllAsync(context.CancellationToken))
+                {
+                    view.Apply(e);
+                    live.UpdateTarget(view.Render());
+                }
+            });
         }
 
-        return result == Proto.PipelineResult.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
+        return view.Result == Proto.PipelineResult.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 
-    private static string NodeLine(Proto.PipelineNode node) =>
-        $"{node.Key} {node.StackJob?.Status} {node.StackJob?.Result} {node.StackJob?.Reason}";
+    /// <summary>The follower's picture of the pipeline, built from the snapshot and the events.</summary>
+    private sealed class PipelineView
+    {
+        private readonly Dictionary<string, Proto.PipelineNode> _nodes = new(StringComparer.Ordinal);
+        private readonly List<string> _order = [];
+        private Proto.PipelineStatus _status;
+        private string _title = "pipeline";
+        private string _reason = string.Empty;
+
+        public Proto.PipelineResult Result { get; private set; }
+
+        /// <summary>Folds an event in; returns the lines a piped follower prints for it.</summary>
+        public IEnumerable<string> Apply(Proto.WatchPipelineResponse e)
+        {
+            switch (e.EventCase)
+            {
+                case Proto.WatchPipelineResponse.EventOneofCase.Snapshot:
+                    var p = e.Snapshot;
+                    _title = $"pipeline {p.Id} ({p.Operation}) of {p.ProjectName} revision {p.Revision}";
+                    (_status, Result, _reason) = (p.Status, p.Result, p.Reason);
+                    _order.Clear();
+                    foreach (var node in p.Nodes)
+                    {
+                        _nodes[node.Key] = node;
+                        _order.Add(node.Key);
+                    }
+
+                    // A follower that arrives late (or after a resync) still sees where every node stands.
+                    return [$"pipeline {p.Status} {p.Result} {p.Reason}", .. p.Nodes.Select(NodeLine)];
+                case Proto.WatchPipelineResponse.EventOneofCase.PipelineChanged:
+                    (_status, Result, _reason) = (e.PipelineChanged.Status, e.PipelineChanged.Result, e.PipelineChanged.Reason);
+                    return [$"pipeline {_status} {Result} {_reason}"];
+                case Proto.WatchPipelineResponse.EventOneofCase.StageChanged:
+                    return [$"stage {e.StageChanged.Kind} {e.StageChanged.Status} {e.StageChanged.Result} {e.StageChanged.Reason}"];
+                case Proto.WatchPipelineResponse.EventOneofCase.NodeChanged:
+                    if (!_nodes.ContainsKey(e.NodeChanged.Key))
+                    {
+                        _order.Add(e.NodeChanged.Key);
+                    }
+
+                    _nodes[e.NodeChanged.Key] = e.NodeChanged;
+                    return [NodeLine(e.NodeChanged)];
+                case Proto.WatchPipelineResponse.EventOneofCase.GateChanged:
+                    var g = e.GateChanged;
+                    return [$"gate {g.Id} {g.State}{(g.State == Proto.ManualGateState.Pending ? " (infractl pipeline approve|reject " + _title.Split(' ')[1] + ")" : string.Empty)}"];
+                default:
+                    return [];
+            }
+        }
+
+        public Table Render()
+        {
+            var table = Printer.Table("NODE", "STATUS", "OPERATION", "RESULT", "REASON");
+            table.Title = new TableTitle($"{Printer.Escape(_title)}: {_status} {Shown(Result)}".Trim());
+            foreach (var key in _order)
+            {
+                var job = _nodes[key].StackJob;
+                var operation = job?.Operations.LastOrDefault(o => o.Status != Proto.PipelineStatus.Queued);
+                var color = job?.Result switch
+                {
+                    Proto.PipelineResult.Succeeded => "green",
+                    Proto.PipelineResult.Failed => "red",
+                    Proto.PipelineResult.Cancelled => "yellow",
+                    _ => job?.Status == Proto.PipelineStatus.Running ? "blue" : "grey",
+                };
+                table.AddRow(
+                    Printer.Escape(key),
+                    $"[{color}]{job?.Status}[/]",
+                    operation is null ? string.Empty : $"{operation.Kind} {operation.Status}",
+                    $"[{color}]{Shown(job?.Result)}[/]",
+                    Printer.Escape(job?.Reason));
+            }
+
+            if (_reason.Length > 0)
+            {
+                table.Caption = new TableTitle(Printer.Escape(_reason));
+            }
+
+            return table;
+        }
+
+        private static string Shown(Proto.PipelineResult? result) => result is null or Proto.PipelineResult.Unspecified ? string.Empty : result.ToString()!;
+
+        private static string NodeLine(Proto.PipelineNode node) =>
+            $"{node.Key} {node.StackJob?.Status} {node.StackJob?.Result} {node.StackJob?.Reason}";
+    }
 }
