@@ -1,4 +1,5 @@
 using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Git;
 using InfraGrpc.Domain.Paging;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Resources;
@@ -57,6 +58,36 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         });
         return Task.FromResult(result);
     }
+
+    public Task<(CreateOutcome Outcome, Project Project)> CreateGitAsync(Project project, string? requestId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = store.InTransaction(() =>
+        {
+            var requestKey = string.IsNullOrEmpty(requestId) ? null : project.Org + "\n" + requestId;
+            if (requestKey is not null && Requests.FindById(requestKey) is { } seen && Projects.FindById(seen.ProjectId) is { } first)
+            {
+                return (CreateOutcome.Replayed, ToDomain(first));
+            }
+
+            if (Projects.FindOne(p => p.OrgName == project.QualifiedName) is { } taken)
+            {
+                return (CreateOutcome.NameTaken, ToDomain(taken));
+            }
+
+            Projects.Insert(ToDocument(project));
+            if (requestKey is not null)
+            {
+                Requests.Upsert(new CreateRequestDocument { Id = requestKey, ProjectId = project.Id });
+            }
+
+            return (CreateOutcome.Created, project);
+        });
+        return Task.FromResult(result);
+    }
+
+    public Task<IReadOnlyList<Project>> FindByRepositoryAsync(string normalizedUrl, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Project>>(Projects.Find(p => p.RepoUrl == normalizedUrl).Select(ToDomain).ToList());
 
     public Task<Project?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult(Projects.FindById(id) is { } document ? ToDomain(document) : null);
@@ -239,7 +270,8 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         Env = project.Env,
         Labels = project.Labels.ToDictionary(),
         LabelPairs = project.Labels.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
-        ChartName = project.Chart.Name,
+        ChartName = project.Chart?.Name ?? string.Empty,
+        RepoUrl = project.Git is { } git ? GitUrls.Normalize(git.Url) : string.Empty,
         Json = RecordJson.Serialize(project),
     };
 

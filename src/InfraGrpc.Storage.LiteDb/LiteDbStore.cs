@@ -107,6 +107,7 @@ public sealed class LiteDbStore : IDisposable
         projects.EnsureIndex(p => p.OrgName, unique: true);
         projects.EnsureIndex(p => p.Env);
         projects.EnsureIndex(p => p.ChartName);
+        projects.EnsureIndex(p => p.RepoUrl);
         projects.EnsureIndex("LabelPairs", "$.LabelPairs[*]");
         var resources = database.GetCollection<ResourceDocument>(ResourceDocument.Collection);
         resources.EnsureIndex(r => r.ProjectId);

@@ -100,7 +100,8 @@ public sealed class PipelineFlowControlTests(SlowServerFixture server) : IClassF
     [Fact]
     public async Task CancelPipeline_RunningJobsFinishTheirOperation_TheRestIsCancelled()
     {
-        var created = await Api.CreateAsync("cancelled", GraphChart.Name, "dev");
+        // d waits for an approval, so the pipeline cannot finish before the cancel arrives.
+        var created = await Api.CreateAsync("cancelled", GraphChart.Name, "dev", "gateOn=d");
 
         await Api.WatchUntilAsync(created.Pipeline.Id, e =>
             e.NodeChanged?.StackJob.Status == Proto.PipelineStatus.Running || e.Snapshot?.Nodes.Any(n => n.StackJob.Status == Proto.PipelineStatus.Running) == true);

@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using InfraGrpc.Server.Hosting;
-using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Server.Tests;
 
@@ -31,18 +30,6 @@ public sealed class ServerInfrastructureTests(ServerFixture server) : IClassFixt
         var response = await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
-    }
-
-    [Fact]
-    public async Task UnbuiltRpc_AnswersUnimplementedNamingWhatIsMissing()
-    {
-        var client = new Proto.InfraProjectService.InfraProjectServiceClient(server.Channel);
-        var request = new Proto.CreateProjectRequest { Name = "from-git", Git = new Proto.GitSourceInput { Url = "file:///tmp/repo" } };
-
-        var error = await RpcAssert.ThrowsAsync(StatusCode.Unimplemented, async () => await client.CreateProjectAsync(request));
-
-        Assert.Equal("NOT_IMPLEMENTED", RpcAssert.Info(error).Reason);
-        Assert.Contains("git", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,23 +27,29 @@ public sealed class PipelineEngine(
     public async Task<Pipeline> LaunchAsync(PipelineRequest request, CancellationToken cancellationToken = default)
     {
         var project = await projects.GetAsync(request.ProjectId, cancellationToken) ?? throw new NotFoundException("project", request.ProjectId);
-        var revision = await projects.GetRevisionAsync(project.Id, request.Revision, cancellationToken)
-            ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{request.Revision}");
-        var manifests = await projects.GetManifestsAsync(revision.ManifestsDigest, cancellationToken)
-            ?? throw new InvalidOperationException("manifests missing for " + project.QualifiedName);
-        var (_, graph) = manifests.Load(project.Env);
         var undeploy = request.Operation == PipelineOperation.Undeploy;
-        var buildOnly = !undeploy && revision.Controls.DisableDeployments;
+        var fromGit = !undeploy && project.Git is not null && request.Commit is not null;
+        var buildOnly = false;
+        IReadOnlyList<PipelineNode> nodes = [];
+        if (!fromGit)
+        {
+            // A git deploy learns its nodes in the build stage, from the commit it fetches.
+            var revision = await projects.GetRevisionAsync(project.Id, request.Revision, cancellationToken)
+                ?? throw new PreconditionFailedException("NO_REVISION", $"{project.QualifiedName} has no revision {request.Revision} yet; deploy a commit first");
+            var manifests = await projects.GetManifestsAsync(revision.ManifestsDigest, cancellationToken)
+                ?? throw new InvalidOperationException("manifests missing for " + project.QualifiedName);
+            var (_, graph) = manifests.Load(project.Env);
+            buildOnly = !undeploy && revision.Controls.DisableDeployments;
+            nodes = PipelineExecutor.NodesOf(graph, undeploy);
+        }
+
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var nodes = graph.Nodes.Select(n => new PipelineNode(
-            n.Key,
-            undeploy ? n.Consumers : n.Producers,
-            new StackJob(RunStatus.Queued, RunResult.None, null, null, null, [], null, string.Empty, n.RequiresApproval && !undeploy, 0))).ToList();
         var pipeline = new Pipeline(
-            Guid.CreateVersion7().ToString("N"), project.Id, project.QualifiedName, revision.Number, request.Operation, request.Trigger, request.Actor, request.Message,
+            Guid.CreateVersion7().ToString("N"), project.Id, project.QualifiedName, request.Revision, request.Operation, request.Trigger, request.Actor, request.Message,
             RunStatus.Queued, RunResult.None, null, now, null, null,
             [new Stage(StageKind.Build, RunStatus.Queued, RunResult.None, null, null, null), new Stage(StageKind.Deploy, RunStatus.Queued, RunResult.None, null, null, null)],
-            nodes, [], 0, Math.Max(1, options.Parallelism), buildOnly, null);
+            nodes, [], 0, Math.Max(1, options.Parallelism), buildOnly, null)
+        { RequestedCommit = fromGit ? request.Commit : null };
         await store.InsertAsync(pipeline, cancellationToken);
         await projects.SetStatusAsync(project.Id, buildOnly ? project.Status : ProjectStatus.Deploying, pipeline.Id, cancellationToken);
         Enqueue(CreateRun(pipeline));
@@ -82,7 +88,9 @@ public sealed class PipelineEngine(
     /// <summary>Asks a pipeline to stop gracefully; queued pipelines are cancelled at once.</summary>
     public Pipeline Cancel(string pipelineId, string actor)
     {
-        var run = Active(pipelineId) ?? throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not queued or running");
+        var run = Active(pipelineId) is { Snapshot.IsCompleted: false } active
+            ? active
+            : throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not queued or running");
         run.RequestCancel(actor);
         run.Cancellation.Cancel();
         foreach (var decision in run.GateDecisions.Values)
@@ -96,7 +104,9 @@ public sealed class PipelineEngine(
     /// <summary>Approves or rejects a pending gate (the only pending one when <paramref name="gateId"/> is empty).</summary>
     public Gate ResolveGate(string pipelineId, string? gateId, bool approve, string actor, string? comment)
     {
-        var run = Active(pipelineId) ?? throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not running");
+        var run = Active(pipelineId) is { Snapshot.IsCompleted: false } active
+            ? active
+            : throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not running");
         var pending = run.Snapshot.Gates.Where(g => g.State == GateState.Pending).ToList();
         var gate = string.IsNullOrEmpty(gateId)
             ? pending.Count == 1 ? pending[0] : throw new ValidationException("gate_id", pending.Count == 0 ? "no gate is pending" : $"{pending.Count} gates are pending; name one: {string.Join(", ", pending.Select(g => g.Id))}")

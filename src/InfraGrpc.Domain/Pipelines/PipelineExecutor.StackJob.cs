@@ -20,7 +20,8 @@ public sealed partial class PipelineExecutor
             var (approved, actor) = await WaitForGateAsync(run, "resource:" + key, GateScope.Resource, key);
             if (!approved)
             {
-                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Cancelled, Reason = $"rejected by {actor}", EndedAt = run.Now });
+                var reason = run.CancelRequestedBy is not null ? $"cancelled by {actor}" : $"rejected by {actor}";
+                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Cancelled, Reason = reason, EndedAt = run.Now });
                 return (key, RunResult.Cancelled);
             }
         }

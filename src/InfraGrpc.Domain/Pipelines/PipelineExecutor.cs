@@ -10,8 +10,14 @@ namespace InfraGrpc.Domain.Pipelines;
 /// the parallelism), cancels the dependents of a failed node with "blocked by Kind/name", and lets
 /// independent branches go on. Undeploy walks the same graph in reverse.
 /// </summary>
-public sealed partial class PipelineExecutor(IProjectStore projects, IProvisionerSelector provisioners)
+public sealed partial class PipelineExecutor(IProjectStore projects, IProvisionerSelector provisioners, Git.GitRepositories git)
 {
+    /// <summary>The nodes of a graph, producers first (deploy) or consumers first (undeploy).</summary>
+    public static IReadOnlyList<PipelineNode> NodesOf(Graph.ResourceGraph graph, bool undeploy) => graph.Nodes.Select(n => new PipelineNode(
+        n.Key,
+        undeploy ? n.Consumers : n.Producers,
+        new StackJob(RunStatus.Queued, RunResult.None, null, null, null, [], null, string.Empty, n.RequiresApproval && !undeploy, 0))).ToList();
+
     internal async Task ExecuteAsync(PipelineRun run)
     {
         var pipeline = run.Snapshot;
@@ -27,9 +33,15 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         BuildResult build;
         try
         {
+            if (pipeline.RequestedCommit is not null)
+            {
+                await BuildFromGitAsync(run);
+                pipeline = run.Snapshot;
+            }
+
             build = await BuildAsync(pipeline);
         }
-        catch (Exception e) when (e is DomainException or InvalidOperationException)
+        catch (Exception e) when (e is DomainException or InvalidOperationException or Git.GitSourceException)
         {
             run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
             await SetProjectStatusAsync(run, RunResult.Failed);

@@ -59,6 +59,11 @@ public sealed record Pipeline(
     bool BuildOnly,
     string? CancelledBy)
 {
+    /// <summary>For git projects: the ref or SHA requested, then the commit the build stage resolved.</summary>
+    public string? RequestedCommit { get; init; }
+
+    public Git.GitCommitInfo? Commit { get; init; }
+
     public bool IsCompleted => Status == RunStatus.Completed;
 }
 

@@ -7,7 +7,11 @@ public sealed record PipelineRequest(
     PipelineOperation Operation,
     PipelineTrigger Trigger,
     string Actor,
-    string? Message);
+    string? Message)
+{
+    /// <summary>For git projects: the branch, tag or SHA to build (default the tracked ref).</summary>
+    public string? Commit { get; init; }
+}
 
 /// <summary>
 /// What projects need from the pipeline engine: start (or queue) a pipeline. The engine decides from

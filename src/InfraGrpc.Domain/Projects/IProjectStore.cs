@@ -22,6 +22,12 @@ public interface IProjectStore
     Task<(CreateOutcome Outcome, Project Project)> CreateAsync(
         Project project, ProjectRevision revision, ManifestSet manifests, ChartDefinition snapshot, string? requestId, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a git project, which has no revision until its first pipeline builds one.</summary>
+    Task<(CreateOutcome Outcome, Project Project)> CreateGitAsync(Project project, string? requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>Git projects whose normalised repository URL is <paramref name="normalizedUrl"/>.</summary>
+    Task<IReadOnlyList<Project>> FindByRepositoryAsync(string normalizedUrl, CancellationToken cancellationToken = default);
+
     Task<Project?> GetAsync(string id, CancellationToken cancellationToken = default);
 
     Task<Project?> GetByNameAsync(string org, string name, CancellationToken cancellationToken = default);

@@ -11,7 +11,7 @@ public sealed record Project(
     string Name,
     string Env,
     IReadOnlyDictionary<string, string> Labels,
-    ProjectChart Chart,
+    ProjectChart? Chart,
     PipelineControls Controls,
     IReadOnlyDictionary<string, object?> Values,
     int CurrentRevision,
@@ -21,6 +21,12 @@ public sealed record Project(
     string CreatedBy,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The git source, for projects whose manifests come from a repository (Chart is null then).</summary>
+    public Git.ProjectGit? Git { get; init; }
+
+    /// <summary>For a pull-request preview, the project it was created from.</summary>
+    public string? ParentProjectId { get; init; }
+
     /// <summary><c>org/name</c>, how people address a project.</summary>
     public string QualifiedName => Org + "/" + Name;
 }

@@ -36,7 +36,11 @@ public sealed record UpdateProjectCommand(
     PipelineControls? Controls,
     IReadOnlyDictionary<string, string>? Labels,
     string Message,
-    string Actor);
+    string Actor)
+{
+    /// <summary>A new git source (git projects only).</summary>
+    public Git.ProjectGit? Git { get; init; }
+}
 
 /// <summary>The outcome of a change: the project after it, the new revision (null when nothing changed) and the pipeline it requested.</summary>
 public sealed record ProjectChange(
@@ -48,6 +52,9 @@ public sealed record ProjectChange(
 {
     /// <summary>Only the labels changed: the record was updated without a revision or a pipeline.</summary>
     public bool LabelsChanged { get; init; }
+
+    /// <summary>A git project's source or controls changed: the record is saved and a pipeline builds the next revision.</summary>
+    public bool SourceChanged { get; init; }
 
     public bool Changed => Revision is not null || LabelsChanged;
 }

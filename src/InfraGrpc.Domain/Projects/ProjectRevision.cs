@@ -13,8 +13,12 @@ public sealed record ProjectRevision(
     RevisionCause Cause,
     IReadOnlyDictionary<string, object?> SuppliedValues,
     IReadOnlyDictionary<string, object?> ResolvedValues,
-    ProjectChart Chart,
+    ProjectChart? Chart,
     PipelineControls Controls,
     string ManifestsDigest,
     string? PipelineId,
-    int? RolledBackFrom);
+    int? RolledBackFrom)
+{
+    /// <summary>For git projects, the commit this revision was built from.</summary>
+    public Git.GitCommitInfo? Commit { get; init; }
+}

@@ -17,6 +17,14 @@ public sealed partial class ProjectService
         {
             project = await GetAsync(project.Id, cancellationToken);
             var planned = await PlanUpdateAsync(project, command, cancellationToken);
+            if (planned.SourceChanged)
+            {
+                await store.SaveAsync(command.Labels is null ? planned.Project : planned.Project with { Labels = command.Labels }, cancellationToken);
+                var saved = await GetAsync(project.Id, cancellationToken);
+                var pipeline = await DeployCommitAsync(saved, null, PipelineTrigger.Update, command.Actor, command.Message, cancellationToken);
+                return planned with { Project = await GetAsync(project.Id, cancellationToken), Pipeline = pipeline };
+            }
+
             if (planned.Revision is null)
             {
                 if (command.Labels is not null && !SameLabels(project.Labels, command.Labels))
@@ -45,16 +53,16 @@ public sealed partial class ProjectService
         string address, string? version, int baseRevision, string message, string actor, bool validateOnly, CancellationToken cancellationToken = default)
     {
         var project = await GetAsync(address, cancellationToken);
-        if (project.Chart.Inline)
+        if (project.Chart is not { Inline: false } current)
         {
-            throw new PreconditionFailedException("INLINE_CHART", $"{project.QualifiedName} was created from inline chart files; there is no catalog chart to upgrade to");
+            throw new PreconditionFailedException("NO_CATALOG_CHART", $"{project.QualifiedName} was not created from a catalog chart (inline files or git); there is no chart version to upgrade to");
         }
 
         return await WithProjectLockAsync(project.Id, async () =>
         {
             project = await GetAsync(project.Id, cancellationToken);
             CheckBase(project, baseRevision);
-            var chart = (await catalog.GetAsync(project.Chart.Name, version, cancellationToken)).Chart;
+            var chart = (await catalog.GetAsync(current.Name, version, cancellationToken)).Chart;
             var result = renderer.Render(chart, new RenderInput([project.Values], [], project.Name, project.Org, project.Env));
             var planned = await PlanAsync(project, result, new ProjectChart(chart.Name, chart.Version, chart.Digest, false), project.Controls, RevisionCause.Upgrade, message, actor, null, cancellationToken);
             return validateOnly ? planned : await CommitAsync(planned, null, chart, PipelineTrigger.Update, cancellationToken);
@@ -94,12 +102,17 @@ public sealed partial class ProjectService
     private async Task<ProjectChange> PlanUpdateAsync(Project project, UpdateProjectCommand command, CancellationToken cancellationToken)
     {
         CheckBase(project, command.BaseRevision);
+        if (project.Chart is null)
+        {
+            return PlanGitUpdate(project, command);
+        }
+
         var values = command.Values is { } replacement
             ? (IReadOnlyList<IReadOnlyDictionary<string, object?>>)replacement.Layers
             : [project.Values, .. command.ValuesPatch?.Layers ?? []];
         var sets = command.Values?.Sets ?? command.ValuesPatch?.Sets ?? [];
         var controls = command.Controls ?? project.Controls;
-        var snapshot = await store.GetSnapshotAsync(project.Chart.Digest, cancellationToken)
+        var snapshot = await store.GetSnapshotAsync(project.Chart!.Digest, cancellationToken)
             ?? throw new InvalidOperationException($"the chart snapshot {project.Chart.Digest} of {project.QualifiedName} is missing");
         var result = renderer.Render(snapshot, new RenderInput(values, sets, project.Name, project.Org, project.Env));
         if (ValueTree.DeepEquals(result.Values.Supplied, project.Values) && controls == project.Controls)

@@ -40,10 +40,17 @@ public sealed partial class ProjectService
         return deployed;
     }
 
-    /// <summary>Requests a destroy pipeline whose success deletes the record; if the undeploy fails, the record stays.</summary>
-    public async Task<Pipeline> PurgeAsync(string address, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Requests a destroy pipeline whose success deletes the record; if the undeploy fails, the record stays.
+    /// A project that never built a revision has nothing to destroy: it is deleted at once and null is returned.</summary>
+    public async Task<Pipeline?> PurgeAsync(string address, string actor, CancellationToken cancellationToken = default)
     {
         var project = await GetAsync(address, cancellationToken);
+        if (project.CurrentRevision == 0 && !pipelines.HasActivePipeline(project.Id))
+        {
+            await store.DeleteAsync(new ProjectDeletion(project.Id, project.QualifiedName, actor, Now(), []), cancellationToken);
+            return null;
+        }
+
         return await pipelines.LaunchAsync(
             new PipelineRequest(project.Id, project.CurrentRevision, PipelineOperation.Undeploy, PipelineTrigger.Purge, actor, "purge"), cancellationToken);
     }

@@ -47,8 +47,8 @@ public static class RevisionDiffer
             resources.Add(new ResourceChange(key, change, Unified(key, before, after)));
         }
 
-        var fromChart = from.Revision.Chart.Version;
-        var toChart = to.Revision.Chart.Version;
+        var fromChart = from.Revision.Chart?.Version ?? from.Revision.Commit?.Sha;
+        var toChart = to.Revision.Chart?.Version ?? to.Revision.Commit?.Sha;
         return new RevisionDiff(
             from.Revision.Number,
             to.Revision.Number,

@@ -1,4 +1,5 @@
 using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Git;
 using InfraGrpc.Domain.Pipelines;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Provisioners;
@@ -44,6 +45,8 @@ public static class HostingExtensions
 
         // Registered through a factory so the container disposes it (and releases the lock) on shutdown.
         builder.Services.AddSingleton(_ => store);
+        builder.Services.AddSingleton(new GitRepositories(Path.Combine(directory, "git-cache")));
+        builder.Services.AddSingleton<IWebhookDeliveries, LiteDbWebhookDeliveries>();
         builder.Services.AddSingleton<IChartStore, LiteDbChartStore>();
         builder.Services.AddSingleton<IProjectStore, LiteDbProjectStore>();
         builder.Services.AddSingleton<IPipelineStore, LiteDbPipelineStore>();
@@ -92,6 +95,7 @@ public static class HostingExtensions
             grpc.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
         builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton<Webhooks.WebhookHandler>();
         builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
     }
 
@@ -102,6 +106,7 @@ public static class HostingExtensions
         app.MapGrpcService<PipelineGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
+        Webhooks.WebhookHandler.Map(app);
         app.MapGet("/", (IOptions<InfraGrpcOptions> _) => "InfraGrpc: gRPC on the gRPC port (HTTP/2); this HTTP/1.1 port serves webhooks.\n");
     }
 }

@@ -21,6 +21,12 @@ internal static partial class Log
     [LoggerMessage(31, LogLevel.Error, "A pipeline failed with an unexpected error; it was completed as FAILED")]
     public static partial void PipelineCrashed(ILogger logger, Exception exception);
 
+    [LoggerMessage(40, LogLevel.Warning, "Rejected a {Provider} webhook delivery {Delivery}: the signature does not verify for {Projects}")]
+    public static partial void WebhookRejected(ILogger logger, string provider, string delivery, string projects);
+
+    [LoggerMessage(41, LogLevel.Warning, "A {Provider} webhook delivery {Delivery} could not act on {Project}: {Problem}")]
+    public static partial void WebhookProjectFailed(ILogger logger, string provider, string delivery, string project, string problem);
+
     [LoggerMessage(20, LogLevel.Information, "Built-in chart {Chart}@{Version}: {Outcome}")]
     public static partial void BuiltInChart(ILogger logger, string chart, string version, string outcome);
 

@@ -22,6 +22,9 @@ internal sealed class ProjectDocument
 
     public string ChartName { get; set; } = string.Empty;
 
+    /// <summary>The normalised repository URL of a git project, indexed for webhooks.</summary>
+    public string RepoUrl { get; set; } = string.Empty;
+
     /// <summary>Everything else of the record as JSON (chart, controls, values, status).</summary>
     public string Json { get; set; } = string.Empty;
 }
@@ -87,4 +90,16 @@ internal sealed class DeletionDocument
     public string Id { get; set; } = string.Empty;
 
     public string Json { get; set; } = string.Empty;
+}
+
+/// <summary>A webhook delivery already handled. Id is <c>provider:deliveryId</c>.</summary>
+internal sealed class WebhookDeliveryDocument
+{
+    public const string Collection = "webhook_deliveries";
+
+    public string Id { get; set; } = string.Empty;
+
+    public string Summary { get; set; } = string.Empty;
+
+    public long ReceivedAtUnixMs { get; set; }
 }

@@ -28,6 +28,8 @@ internal static class PipelineMapper
             Parallelism = p.Parallelism,
             BuildOnly = p.BuildOnly,
             CancelledBy = p.CancelledBy ?? string.Empty,
+            CommitSha = p.Commit?.Sha ?? p.RequestedCommit ?? string.Empty,
+            Commit = p.Commit is null ? null : ProjectMapper.ToProto(p.Commit),
         };
         result.Stages.Add(p.Stages.Select(ToProto));
         result.Gates.Add(p.Gates.Select(ToProto));

@@ -15,7 +15,7 @@ internal static class ProjectMapper
             Name = p.Name,
             Org = p.Org,
             Env = p.Env,
-            Source = new Proto.ProjectSource { Chart = ToProto(p.Chart) },
+            Source = ToSource(p),
             Controls = ToProto(p.Controls),
             CurrentRevision = p.CurrentRevision,
             Status = (Proto.ProjectStatus)((int)p.Status + 1),
@@ -25,12 +25,42 @@ internal static class ProjectMapper
             Values = ValueMapper.ToStruct(p.Values),
         };
         result.Labels.Add(p.Labels.ToDictionary());
+        result.ParentProjectId = p.ParentProjectId ?? string.Empty;
+        if (p.Git is not null)
+        {
+            result.WebhookPath = "/webhooks/github (GitHub) or /webhooks/gitlab (GitLab) on the HTTP listener";
+        }
+
         if (lastPipeline is not null)
         {
             result.LastPipeline = PipelineMapper.ToProto(lastPipeline, withNodes: false);
         }
 
         return result;
+    }
+
+    public static Proto.GitCommit ToProto(Domain.Git.GitCommitInfo commit) => new()
+    {
+        Sha = commit.Sha,
+        Author = commit.Author,
+        Message = commit.Message,
+        CommitTime = Timestamp.FromDateTimeOffset(commit.Time),
+    };
+
+    private static Proto.ProjectSource ToSource(Project p)
+    {
+        if (p.Git is not { } git)
+        {
+            return new Proto.ProjectSource { Chart = ToProto(p.Chart!) };
+        }
+
+        var source = new Proto.GitSource { Url = git.Url, Ref = git.Ref, Path = git.Path, HasWebhookSecret = !string.IsNullOrEmpty(git.WebhookSecret) };
+        if (git.LastCommit is not null)
+        {
+            source.LastCommit = ToProto(git.LastCommit);
+        }
+
+        return new Proto.ProjectSource { Git = source };
     }
 
     public static Proto.ChartSource ToProto(ProjectChart chart) => new() { Name = chart.Name, Version = chart.Version, Digest = chart.Digest, Inline = chart.Inline };
@@ -58,7 +88,8 @@ internal static class ProjectMapper
             Cause = (Proto.RevisionCause)((int)r.Cause + 1),
             Values = ValueMapper.ToStruct(r.SuppliedValues),
             ResolvedValues = ValueMapper.ToStruct(r.ResolvedValues),
-            Chart = ToProto(r.Chart),
+            Chart = r.Chart is null ? null : ToProto(r.Chart),
+            Commit = r.Commit is null ? null : ToProto(r.Commit),
             PipelineId = r.PipelineId ?? string.Empty,
             Controls = ToProto(r.Controls),
             RolledBackFrom = r.RolledBackFrom ?? 0,

@@ -12,15 +12,27 @@ namespace InfraGrpc.Server.Grpc.Services;
 /// <summary>Infra Projects over gRPC: validate, map, call <see cref="ProjectService"/>, map back.</summary>
 internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines) : Proto.InfraProjectService.InfraProjectServiceBase
 {
-    private const string GitMissing = "git sources are not built yet; see the git-based projects issue";
-
     public override async Task<Proto.CreateProjectResponse> CreateProject(Proto.CreateProjectRequest request, ServerCallContext context)
     {
+        if (request.SourceCase == Proto.CreateProjectRequest.SourceOneofCase.Git)
+        {
+            var git = ToDomain(request.Git);
+            var created = await projects.CreateGitAsync(
+                request.Name, Default(request.Org), Default(request.Env), request.Labels.ToDictionary(), git, ProjectMapper.ToDomain(request.Controls),
+                Null(request.RequestId), request.Message, CallerIdentity.Actor(context), cancellationToken: context.CancellationToken);
+            var gitResponse = new Proto.CreateProjectResponse { Project = ProjectMapper.ToProto(created.Project, created.Pipeline) };
+            if (created.Pipeline is not null)
+            {
+                gitResponse.Pipeline = PipelineMapper.ToProto(created.Pipeline);
+            }
+
+            return gitResponse;
+        }
+
         var chart = request.SourceCase switch
         {
             Proto.CreateProjectRequest.SourceOneofCase.Chart => new ChartSourceInput(request.Chart.Name, request.Chart.Version, null),
             Proto.CreateProjectRequest.SourceOneofCase.ChartFiles => new ChartSourceInput(null, null, ChartMapper.ToDomain(request.ChartFiles)),
-            Proto.CreateProjectRequest.SourceOneofCase.Git => throw new FeatureNotImplementedException("CreateProject with a git source", GitMissing),
             _ => new ChartSourceInput(null, null, null),
         };
         var command = new CreateProjectCommand(
@@ -173,16 +185,11 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     public override async Task<Proto.PurgeProjectResponse> PurgeProject(Proto.PurgeProjectRequest request, ServerCallContext context)
     {
         var pipeline = await projects.PurgeAsync(request.Project, CallerIdentity.Actor(context), context.CancellationToken);
-        return new Proto.PurgeProjectResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
+        return new Proto.PurgeProjectResponse { Pipeline = pipeline is null ? null : PipelineMapper.ToProto(pipeline) };
     }
 
     private static UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
     {
-        if (request.Git is not null)
-        {
-            throw new FeatureNotImplementedException("UpdateProject of a git source", GitMissing);
-        }
-
         return new UpdateProjectCommand(
             request.Project,
             request.BaseRevision,
@@ -191,8 +198,18 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             request.Controls is null ? null : ProjectMapper.ToDomain(request.Controls),
             request.UpdateLabels ? request.Labels.ToDictionary() : null,
             request.Message,
-            CallerIdentity.Actor(context));
+            CallerIdentity.Actor(context))
+        {
+            Git = request.Git is null ? null : ToDomain(request.Git),
+        };
     }
+
+    private static Domain.Git.ProjectGit ToDomain(Proto.GitSourceInput git) => new(
+        git.Url,
+        git.Ref.Length == 0 ? "main" : git.Ref,
+        git.Path,
+        git.WebhookSecret.Length == 0 ? null : git.WebhookSecret,
+        null);
 
     private static Dictionary<string, string> ParseSelector(string selector)
     {

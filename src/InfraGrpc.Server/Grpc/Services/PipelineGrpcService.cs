@@ -13,18 +13,22 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
 {
     public override async Task<Proto.RunPipelineResponse> RunPipeline(Proto.RunPipelineRequest request, ServerCallContext context)
     {
-        if (request.CommitSha.Length > 0)
+        var project = await projects.GetAsync(request.Project, context.CancellationToken);
+        if (request.CommitSha.Length > 0 || (project.Git is not null && request.Operation != Proto.PipelineOperation.Undeploy))
         {
-            throw new FeatureNotImplementedException("RunPipeline with a commit", "git sources are not built yet; see the git-based projects issue");
+            var deployed = await projects.DeployCommitAsync(project, Null(request.CommitSha), PipelineTrigger.Manual, CallerIdentity.Actor(context), Null(request.Message), context.CancellationToken)
+                ?? throw new PreconditionFailedException("PIPELINES_DISABLED", $"pipelines are disabled for {project.QualifiedName}");
+            return new Proto.RunPipelineResponse { Pipeline = PipelineMapper.ToProto(deployed) };
         }
 
-        var project = await projects.GetAsync(request.Project, context.CancellationToken);
         var operation = request.Operation == Proto.PipelineOperation.Undeploy ? PipelineOperation.Undeploy : PipelineOperation.Deploy;
         var pipeline = await engine.LaunchAsync(
             new PipelineRequest(project.Id, project.CurrentRevision, operation, PipelineTrigger.Manual, CallerIdentity.Actor(context), request.Message.Length == 0 ? null : request.Message),
             context.CancellationToken);
         return new Proto.RunPipelineResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
     }
+
+    private static string? Null(string value) => value.Length == 0 ? null : value;
 
     public override async Task<Proto.GetPipelineResponse> GetPipeline(Proto.GetPipelineRequest request, ServerCallContext context) =>
         new() { Pipeline = PipelineMapper.ToProto(await queries.GetAsync(request.PipelineId, context.CancellationToken)) };
