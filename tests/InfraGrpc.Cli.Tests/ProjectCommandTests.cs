@@ -50,4 +50,23 @@ public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFix
         Assert.Contains("AwsEcsService/web", result.Out, StringComparison.Ordinal);
         Assert.Contains("Succeeded", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CreateGit_DeploysTheBranch_GetShowsTheCommitAndWebhookUrl_RunPipelineDeploysACommit()
+    {
+        using var repo = new GitRepository();
+        var first = repo.Commit("first manifests", ("deploy/a.yaml", GitRepository.Thing("a")));
+        repo.Commit("second", ("deploy/b.yaml", GitRepository.Thing("b", "a")));
+
+        var create = await CliRunner.RunAsync(server.Host, "infra-project", "create-git", "cli-git", "--repo", repo.Path, "--path", "deploy", "--webhook-secret", "s");
+        var get = await CliRunner.RunAsync(server.Host, "get", "infra-project", "cli-git");
+        var pinned = await CliRunner.RunAsync(server.Host, "infra-project", "run-pipeline", "cli-git", "--commit", first);
+
+        Assert.Equal(0, create.ExitCode);
+        Assert.Contains("second", get.Out, StringComparison.Ordinal);
+        Assert.Contains("/webhooks/github", get.Out, StringComparison.Ordinal);
+        Assert.Equal(0, pinned.ExitCode);
+        Assert.DoesNotContain("Thing/b", pinned.Out, StringComparison.Ordinal);
+        Assert.Contains("Thing/a Completed Succeeded", pinned.Out, StringComparison.Ordinal);
+    }
 }

@@ -28,7 +28,7 @@ internal static class GetCommands
 
     public static void WriteProjects(IAnsiConsole console, IEnumerable<Proto.InfraProject> projects)
     {
-        var table = Printer.Table("PROJECT", "ENV", "SOURCE", "REVISION", "STATUS", "LAST PIPELINE");
+        var table = Printer.Table("PROJECT", "ENV", "SOURCE", "REVISION", "STATUS", "LAST PIPELINE", "LAST COMMIT");
         foreach (var p in projects)
         {
             var source = p.Source?.SourceCase switch
@@ -38,9 +38,14 @@ internal static class GetCommands
                 _ => string.Empty,
             };
             var last = p.LastPipeline is null ? string.Empty : $"{p.LastPipeline.Id} {p.LastPipeline.Status} {p.LastPipeline.Result}";
-            table.AddRow(Printer.Escape($"{p.Org}/{p.Name}"), Printer.Escape(p.Env), Printer.Escape(source), p.CurrentRevision.ToString(CultureInfo.InvariantCulture), p.Status.ToString(), Printer.Escape(last));
+            var commit = p.Source?.Git?.LastCommit is { } c ? $"{c.Sha[..Math.Min(12, c.Sha.Length)]} {c.Message}" : string.Empty;
+            table.AddRow(Printer.Escape($"{p.Org}/{p.Name}"), Printer.Escape(p.Env), Printer.Escape(source), p.CurrentRevision.ToString(CultureInfo.InvariantCulture), p.Status.ToString(), Printer.Escape(last), Printer.Escape(commit));
         }
 
         console.Write(table);
+        foreach (var p in projects.Where(p => p.WebhookPath.Length > 0))
+        {
+            console.WriteLine($"{p.Org}/{p.Name} webhooks: {p.WebhookPath}");
+        }
     }
 }

@@ -14,8 +14,8 @@ internal static class ProjectCommands
     {
         var command = new Command("infra-project", "Work with Infra Projects: configured instances of a chart, with revisions and pipelines");
         command.Subcommands.Add(Update(options));
-        command.Subcommands.Add(Simple(options, "run-pipeline", "Redeploy the current revision (drift correction, retry after a failure)", async (c, project, message) =>
-            (await Pipelines(c).RunPipelineAsync(new Proto.RunPipelineRequest { Project = project, Message = message }, cancellationToken: c.CancellationToken)).Pipeline));
+        command.Subcommands.Add(CreateGit(options));
+        command.Subcommands.Add(RunPipeline(options));
         command.Subcommands.Add(Simple(options, "undeploy", "Destroy every resource in reverse dependency order; the record stays", async (c, project, message) =>
             (await Projects(c).UndeployProjectAsync(new Proto.UndeployProjectRequest { Project = project, Message = message }, cancellationToken: c.CancellationToken)).Pipeline));
         command.Subcommands.Add(Simple(options, "purge", "Undeploy, then delete the record (kept if the undeploy fails)", async (c, project, _) =>
@@ -117,6 +117,55 @@ internal static class ProjectCommands
         {
             var pipeline = await call(context, SharedOptions.Project(context.Value(project), context.Value(org)), context.Value(message));
             return await PipelineFollower.FollowAsync(context, pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command CreateGit(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project name" };
+        var repo = new Option<string>("--repo") { Description = "Repository: https, ssh, file:// URL or a local path", Required = true };
+        var branch = new Option<string>("--branch") { Description = "Branch to track", DefaultValueFactory = _ => "main" };
+        var path = new Option<string>("--path") { Description = "Folder whose *.yaml files are the manifests", DefaultValueFactory = _ => string.Empty };
+        var secret = new Option<string>("--webhook-secret") { Description = "Secret that signs webhooks (GitHub HMAC, GitLab token)", DefaultValueFactory = _ => string.Empty };
+        var previews = new Option<bool>("--pull-request-previews") { Description = "Deploy a preview project per pull request" };
+        var (org, env, message, noWait) = (SharedOptions.Org(), SharedOptions.Env(), SharedOptions.Message(), SharedOptions.NoWait());
+        var command = new Command("create-git", "Create a project from a git repository of manifests and deploy its branch") { project, repo, branch, path, secret, previews, org, env, message, noWait };
+        return command.Action(options, async context =>
+        {
+            var request = new Proto.CreateProjectRequest
+            {
+                Name = context.Value(project),
+                Org = context.Value(org),
+                Env = context.Value(env),
+                Git = new Proto.GitSourceInput { Url = context.Value(repo), Ref = context.Value(branch), Path = context.Value(path), WebhookSecret = context.Value(secret) },
+                Controls = new Proto.PipelineControls { EnablePullRequestDeployments = context.Value(previews) },
+                Message = context.Value(message),
+                RequestId = Guid.NewGuid().ToString("N"),
+            };
+            var response = await Projects(context).CreateProjectAsync(request, cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, _ => context.Printer.Line($"project {response.Project.Org}/{response.Project.Name} created from {context.Value(repo)}#{context.Value(branch)}; webhooks: {response.Project.WebhookPath}"));
+            return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
+        });
+    }
+
+    private static Command RunPipeline(GlobalOptions options)
+    {
+        var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
+        var commit = new Option<string>("--commit") { Description = "Git projects: the commit (or branch) to deploy", DefaultValueFactory = _ => string.Empty };
+        var undeploy = new Option<bool>("--undeploy") { Description = "Destroy instead of deploy" };
+        var (org, message, noWait) = (SharedOptions.Org(), SharedOptions.Message(), SharedOptions.NoWait());
+        var command = new Command("run-pipeline", "Redeploy the current revision (drift correction, retry after a failure), or deploy a git commit") { project, commit, undeploy, org, message, noWait };
+        return command.Action(options, async context =>
+        {
+            var request = new Proto.RunPipelineRequest
+            {
+                Project = SharedOptions.Project(context.Value(project), context.Value(org)),
+                CommitSha = context.Value(commit),
+                Message = context.Value(message),
+                Operation = context.Value(undeploy) ? Proto.PipelineOperation.Undeploy : Proto.PipelineOperation.Deploy,
+            };
+            var response = await Pipelines(context).RunPipelineAsync(request, cancellationToken: context.CancellationToken);
+            return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
         });
     }
 

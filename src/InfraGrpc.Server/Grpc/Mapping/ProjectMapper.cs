@@ -7,7 +7,10 @@ namespace InfraGrpc.Server.Grpc.Mapping;
 /// <summary>Maps projects, revisions, diffs and resources between the Domain and the contract.</summary>
 internal static class ProjectMapper
 {
-    public static Proto.InfraProject ToProto(Project p, Domain.Pipelines.Pipeline? lastPipeline = null)
+    /// <param name="p">The project.</param>
+    /// <param name="lastPipeline">Its last pipeline, when the caller has it.</param>
+    /// <param name="webhookBase">The HTTP/1.1 listener's address, for the webhook URLs of git projects.</param>
+    public static Proto.InfraProject ToProto(Project p, Domain.Pipelines.Pipeline? lastPipeline = null, Uri? webhookBase = null)
     {
         var result = new Proto.InfraProject
         {
@@ -28,7 +31,8 @@ internal static class ProjectMapper
         result.ParentProjectId = p.ParentProjectId ?? string.Empty;
         if (p.Git is not null)
         {
-            result.WebhookPath = "/webhooks/github (GitHub) or /webhooks/gitlab (GitLab) on the HTTP listener";
+            var http = webhookBase?.ToString().TrimEnd('/') ?? string.Empty;
+            result.WebhookPath = $"{http}/webhooks/github (GitHub), {http}/webhooks/gitlab (GitLab)";
         }
 
         if (lastPipeline is not null)

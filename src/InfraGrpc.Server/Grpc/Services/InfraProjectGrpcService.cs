@@ -10,7 +10,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>Infra Projects over gRPC: validate, map, call <see cref="ProjectService"/>, map back.</summary>
-internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines) : Proto.InfraProjectService.InfraProjectServiceBase
+internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines, Hosting.ListenerAddresses addresses) : Proto.InfraProjectService.InfraProjectServiceBase
 {
     public override async Task<Proto.CreateProjectResponse> CreateProject(Proto.CreateProjectRequest request, ServerCallContext context)
     {
@@ -20,7 +20,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             var created = await projects.CreateGitAsync(
                 request.Name, Default(request.Org), Default(request.Env), request.Labels.ToDictionary(), git, ProjectMapper.ToDomain(request.Controls),
                 Null(request.RequestId), request.Message, CallerIdentity.Actor(context), cancellationToken: context.CancellationToken);
-            var gitResponse = new Proto.CreateProjectResponse { Project = ProjectMapper.ToProto(created.Project, created.Pipeline) };
+            var gitResponse = new Proto.CreateProjectResponse { Project = ProjectMapper.ToProto(created.Project, created.Pipeline, addresses.HttpUri) };
             if (created.Pipeline is not null)
             {
                 gitResponse.Pipeline = PipelineMapper.ToProto(created.Pipeline);
@@ -65,7 +65,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     {
         var project = await projects.GetAsync(request.Project, context.CancellationToken);
         var last = project.LastPipelineId is null ? null : await pipelines.GetAsync(project.LastPipelineId, context.CancellationToken);
-        return new Proto.GetProjectResponse { Project = ProjectMapper.ToProto(project, last) };
+        return new Proto.GetProjectResponse { Project = ProjectMapper.ToProto(project, last, addresses.HttpUri) };
     }
 
     public override async Task<Proto.ListProjectsResponse> ListProjects(Proto.ListProjectsRequest request, ServerCallContext context)
@@ -73,7 +73,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), ParseSelector(request.LabelSelector), Null(request.Filter));
         var page = await projects.ListAsync(filter, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
         var response = new Proto.ListProjectsResponse { NextPageToken = page.NextToken ?? string.Empty };
-        response.Projects.Add(page.Items.Select(p => ProjectMapper.ToProto(p)));
+        response.Projects.Add(page.Items.Select(p => ProjectMapper.ToProto(p, webhookBase: addresses.HttpUri)));
         return response;
     }
 
