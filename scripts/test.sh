@@ -11,7 +11,10 @@ failed_steps=0
 
 step() { echo; echo "==> $*"; }
 
-step "tooling: .NET SDK and the pinned buf CLI (npm ci)"
+step "tooling: .NET SDK, git, and the pinned buf CLI (npm ci)"
+if ! command -v git >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq git >/dev/null || exit 1
+fi
 if ! command -v dotnet >/dev/null; then
   echo "dotnet is not on PATH: install the .NET 10 SDK" >&2
   exit 1
