@@ -21,6 +21,11 @@ internal static class CommandRunner
                 await PrintAsync(options.Environment.Error, e);
                 return ExitCodeOf(e.StatusCode);
             }
+            catch (InfraGrpc.Client.InfraGrpcException e) when (e.InnerException is RpcException rpc)
+            {
+                await PrintAsync(options.Environment.Error, rpc);
+                return ExitCodeOf(e.StatusCode);
+            }
             catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException or InputException)
             {
                 await options.Environment.Error.WriteLineAsync("infractl: " + e.Message);

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using InfraGrpc.Cli.Output;
 using Spectre.Console;
 using Proto = InfraGrpc.Contracts.V1;
@@ -25,12 +24,12 @@ internal static class PipelineFollower
 
     public static async Task<int> WatchAsync(CommandContext context, string pipelineId)
     {
-        var client = new Proto.PipelineService.PipelineServiceClient(context.Channel);
-        using var call = client.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = pipelineId }, cancellationToken: context.CancellationToken);
+        // The client library resumes a dropped stream with after_sequence, so following survives a server restart.
+        var events = InfraGrpc.Client.InfraGrpcClient.From(context.Channel).WatchPipelineAsync(pipelineId, cancellationToken: context.CancellationToken);
         var view = new PipelineView();
         if (context.Environment.OutputRedirected || context.Printer.Format != "table")
         {
-            await foreach (var e in call.ResponseStream.ReadAllAsync(context.CancellationToken))
+            await foreach (var e in events)
             {
                 foreach (var line in view.Apply(e))
                 {
@@ -42,7 +41,7 @@ internal static class PipelineFollower
         {
             await context.Printer.Console.Live(view.Render()).StartAsync(async live =>
             {
-                await foreach (var e in call.ResponseStream.ReadAllAsync(context.CancellationToken))
+                await foreach (var e in events)
                 {
                     view.Apply(e);
                     live.UpdateTarget(view.Render());
