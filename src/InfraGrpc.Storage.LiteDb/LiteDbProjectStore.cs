@@ -29,62 +29,20 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     private ILiteCollection<CreateRequestDocument> Requests => store.Database.GetCollection<CreateRequestDocument>(CreateRequestDocument.Collection);
 
     public Task<(CreateOutcome Outcome, Project Project)> CreateAsync(
-        Project project, ProjectRevision revision, ManifestSet manifests, ChartDefinition snapshot, string? requestId, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = store.InTransaction(() =>
-        {
-            var requestKey = string.IsNullOrEmpty(requestId) ? null : project.Org + "\n" + requestId;
-            if (requestKey is not null && Requests.FindById(requestKey) is { } seen && Projects.FindById(seen.ProjectId) is { } first)
+        Project project, ProjectRevision revision, ManifestSet manifests, ChartDefinition snapshot, string? requestId, CancellationToken cancellationToken = default) =>
+        Create(
+            project,
+            requestId,
+            () =>
             {
-                return (CreateOutcome.Replayed, ToDomain(first));
-            }
+                Revisions.Insert(ToDocument(revision));
+                PutManifests(manifests);
+                PutSnapshot(snapshot);
+            },
+            cancellationToken);
 
-            if (Projects.FindOne(p => p.OrgName == project.QualifiedName) is { } taken)
-            {
-                return (CreateOutcome.NameTaken, ToDomain(taken));
-            }
-
-            Projects.Insert(ToDocument(project));
-            Revisions.Insert(ToDocument(revision));
-            PutManifests(manifests);
-            PutSnapshot(snapshot);
-            if (requestKey is not null)
-            {
-                Requests.Upsert(new CreateRequestDocument { Id = requestKey, ProjectId = project.Id });
-            }
-
-            return (CreateOutcome.Created, project);
-        });
-        return Task.FromResult(result);
-    }
-
-    public Task<(CreateOutcome Outcome, Project Project)> CreateGitAsync(Project project, string? requestId, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = store.InTransaction(() =>
-        {
-            var requestKey = string.IsNullOrEmpty(requestId) ? null : project.Org + "\n" + requestId;
-            if (requestKey is not null && Requests.FindById(requestKey) is { } seen && Projects.FindById(seen.ProjectId) is { } first)
-            {
-                return (CreateOutcome.Replayed, ToDomain(first));
-            }
-
-            if (Projects.FindOne(p => p.OrgName == project.QualifiedName) is { } taken)
-            {
-                return (CreateOutcome.NameTaken, ToDomain(taken));
-            }
-
-            Projects.Insert(ToDocument(project));
-            if (requestKey is not null)
-            {
-                Requests.Upsert(new CreateRequestDocument { Id = requestKey, ProjectId = project.Id });
-            }
-
-            return (CreateOutcome.Created, project);
-        });
-        return Task.FromResult(result);
-    }
+    public Task<(CreateOutcome Outcome, Project Project)> CreateGitAsync(Project project, string? requestId, CancellationToken cancellationToken = default) =>
+        Create(project, requestId, () => { }, cancellationToken);
 
     public Task<IReadOnlyList<Project>> FindByRepositoryAsync(string normalizedUrl, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Project>>(Projects.Find(p => p.RepoUrl == normalizedUrl).Select(ToDomain).ToList());
@@ -241,6 +199,35 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
             return true;
         });
         return Task.CompletedTask;
+    }
+
+    /// <summary>One transaction: a replayed request id returns the first project, a taken name is refused, otherwise the project and <paramref name="insertRest"/> are stored.</summary>
+    private Task<(CreateOutcome Outcome, Project Project)> Create(Project project, string? requestId, Action insertRest, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = store.InTransaction(() =>
+        {
+            var requestKey = string.IsNullOrEmpty(requestId) ? null : project.Org + "\n" + requestId;
+            if (requestKey is not null && Requests.FindById(requestKey) is { } seen && Projects.FindById(seen.ProjectId) is { } first)
+            {
+                return (CreateOutcome.Replayed, ToDomain(first));
+            }
+
+            if (Projects.FindOne(p => p.OrgName == project.QualifiedName) is { } taken)
+            {
+                return (CreateOutcome.NameTaken, ToDomain(taken));
+            }
+
+            Projects.Insert(ToDocument(project));
+            insertRest();
+            if (requestKey is not null)
+            {
+                Requests.Upsert(new CreateRequestDocument { Id = requestKey, ProjectId = project.Id });
+            }
+
+            return (CreateOutcome.Created, project);
+        });
+        return Task.FromResult(result);
     }
 
     private void PutManifests(ManifestSet manifests)
