@@ -4,12 +4,17 @@ namespace InfraGrpc.Domain.Pipelines;
 
 /// <summary>
 /// Writes pipeline changes to the store in batches, off the engine's path: every event and log line is
-/// appended, and each pipeline's document is written once per batch with its latest state, not once
-/// per event. <see cref="FlushAsync"/> waits until everything queued before it is stored.
+/// appended in each batch, while a pipeline's whole document is rewritten at most every
+/// <see cref="DocumentInterval"/> (and at once when it completes or on a flush), because for a large
+/// graph that document is big and the events already record every change.
+/// <see cref="FlushAsync"/> waits until everything queued before it is stored.
 /// </summary>
 public sealed class PipelinePersister(IPipelineStore store, Action<Exception> onError) : IAsyncDisposable
 {
+    public static readonly TimeSpan DocumentInterval = TimeSpan.FromMilliseconds(250);
     private const int MaxBatch = 4096;
+    private readonly Dictionary<PipelineRun, long> _dirty = [];
+    private readonly Dictionary<string, long> _lastWritten = new(StringComparer.Ordinal);
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _loop;
 
@@ -50,12 +55,34 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
 
             try
             {
-                var runs = batch.Where(i => i.Run is not null).Select(i => i.Run!).Distinct().Select(r => r.Snapshot).ToList();
+                var now = System.Diagnostics.Stopwatch.GetTimestamp();
+                foreach (var run in batch.Where(i => i.Run is not null).Select(i => i.Run!))
+                {
+                    _dirty.TryAdd(run, now);
+                }
+
+                var flushing = batch.Any(i => i.Flushed is not null);
+                var due = _dirty.Keys.Select(r => (Run: r, Snapshot: r.Snapshot))
+                    .Where(x => flushing || x.Snapshot.IsCompleted
+                        || System.Diagnostics.Stopwatch.GetElapsedTime(_lastWritten.GetValueOrDefault(x.Run.Id), now) >= DocumentInterval)
+                    .ToList();
+                foreach (var (run, _) in due)
+                {
+                    _dirty.Remove(run);
+                    _lastWritten[run.Id] = now;
+                }
+
+                var runs = due.Select(x => x.Snapshot).ToList();
                 var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
                 var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
-                if (runs.Count > 0 || logs.Count > 0)
+                if (runs.Count > 0 || events.Count > 0 || logs.Count > 0)
                 {
                     await store.SaveBatchAsync(runs, events, logs);
+                }
+
+                foreach (var completed in due.Where(x => x.Snapshot.IsCompleted))
+                {
+                    _lastWritten.Remove(completed.Run.Id);
                 }
             }
 #pragma warning disable CA1031 // The persister must outlive one failed write; the error is reported and the next batch goes on.

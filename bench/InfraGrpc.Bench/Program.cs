@@ -1,0 +1,14 @@
+using InfraGrpc.Bench;
+
+return args.FirstOrDefault() switch
+{
+    "engine" => await EngineBench.RunAsync(),
+    "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | render [export-dir]");
+    return 2;
+}

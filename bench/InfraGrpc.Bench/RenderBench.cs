@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Text;
+using InfraGrpc.Domain.Charts;
+using InfraGrpc.Domain.Rendering;
+
+namespace InfraGrpc.Bench;
+
+/// <summary>
+/// Renders a compiled 100-resource chart (Handlebars, YAML parsing, manifest validation and the graph)
+/// many times and reports milliseconds per render. With an export folder it also writes the chart and
+/// its context so handlebars.js can render the same templates in the same run.
+/// </summary>
+internal static class RenderBench
+{
+    private const int Renders = 300;
+
+    public static int Run(string? exportDirectory)
+    {
+        var files = BenchCharts.Layered("render-bench", layers: 10, width: 10);
+        var chart = ChartLoader.Load(files.Select(f => new ChartFile(f.Key, Encoding.UTF8.GetBytes(f.Value))).ToList(), null, null, ChartLimits.Default);
+        var renderer = new ChartRenderer(ChartLimits.Default);
+        var input = new RenderInput([], [], "bench", "acme", "prod");
+        var first = renderer.Render(chart, input);
+        for (var i = 0; i < 50; i++)
+        {
+            renderer.Render(chart, input);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < Renders; i++)
+        {
+            renderer.Render(chart, input);
+        }
+
+        var perRender = clock.Elapsed.TotalMilliseconds / Renders;
+        Console.WriteLine($"csharp render+parse+graph: {first.Resources.Count} resources, {first.Graph.Edges.Count} edges, {perRender:F3} ms per render ({Renders} renders)");
+        if (exportDirectory is not null)
+        {
+            Directory.CreateDirectory(exportDirectory);
+            foreach (var (path, text) in files)
+            {
+                var target = Path.Combine(exportDirectory, path);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.WriteAllText(target, text);
+            }
+
+            File.WriteAllText(Path.Combine(exportDirectory, "ms-per-render.txt"), perRender.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return 0;
+    }
+}
