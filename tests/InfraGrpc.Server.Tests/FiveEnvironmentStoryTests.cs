@@ -73,7 +73,7 @@ public sealed class FiveEnvironmentStoryTests : IAsyncLifetime
             {
                 changer = revision;
                 Assert.Equal("eu.acme.io", diff.Diff.Values.Single(v => v.Key == "domain").NewValue.StringValue);
-                Assert.Contains(diff.Diff.Resources, r => r.Resource.Kind == "AwsAlb" && r.UnifiedDiff.Contains("+    - eu.acme.io", StringComparison.Ordinal));
+                Assert.Contains(diff.Diff.Resources, r => r.Resource.Kind == "AwsAlb" && r.UnifiedDiff.Contains("+      - eu.acme.io", StringComparison.Ordinal));
             }
         }
 

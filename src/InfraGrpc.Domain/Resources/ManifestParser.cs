@@ -119,7 +119,8 @@ public static partial class ManifestParser
         }
 
         var metadata = new ResourceMetadata(name!, env, labels, annotations, group, relationships);
-        return new CloudResource(apiVersion!, kind!, metadata, spec, references, source.File, YamlWriter.Write(root), root);
+        var yaml = source.Document.Text.Length > 0 ? source.Document.Text : YamlWriter.Write(root);
+        return new CloudResource(apiVersion!, kind!, metadata, spec, references, source.File, yaml, root);
     }
 
     private static Dictionary<string, string> ReadStringMap(Dictionary<string, object?>? metadata, string field, Action<string, string> fail)

@@ -5,8 +5,8 @@ using YamlDotNet.Core.Events;
 
 namespace InfraGrpc.Domain.Values;
 
-/// <summary>One YAML document of a stream, with the 1-based line it starts on.</summary>
-public sealed record YamlDocument(object? Root, int Line);
+/// <summary>One YAML document of a stream, with the 1-based line it starts on and its own text.</summary>
+public sealed record YamlDocument(object? Root, int Line, string Text = "");
 
 /// <summary>A YAML text that could not be read; <see cref="Line"/> is 1-based (0 when unknown).</summary>
 public sealed class YamlFormatException(string message, int line) : Exception(message)
@@ -33,6 +33,7 @@ public static partial class YamlTree
         var stack = new Stack<Frame>();
         object? root = null;
         var documentLine = 1;
+        var documentStart = 0L;
         try
         {
             while (parser.MoveNext())
@@ -43,9 +44,13 @@ public static partial class YamlTree
                     case DocumentStart start:
                         root = null;
                         documentLine = (int)start.Start.Line;
+                        documentStart = start.IsImplicit ? start.Start.Index : start.End.Index;
                         break;
-                    case DocumentEnd:
-                        documents.Add(new YamlDocument(root, documentLine));
+                    case DocumentEnd end:
+                        // The document's own text, as written: no re-emission, so a manifest reads the way its template wrote it.
+                        var length = (int)Math.Clamp(end.Start.Index - documentStart, 0, text.Length - documentStart);
+                        var own = text.Substring((int)documentStart, length).Trim('\n', '\r', ' ');
+                        documents.Add(new YamlDocument(root, documentLine, own.Length == 0 ? string.Empty : own + "\n"));
                         break;
                     case AnchorAlias alias:
                         throw new YamlFormatException($"YAML aliases are not supported (*{alias.Value})", (int)alias.Start.Line);
