@@ -1,4 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Proto = InfraGrpc.Contracts.V1;
@@ -63,6 +62,4 @@ public sealed class Clients(GrpcChannel channel)
         };
         return await Projects.CreateProjectAsync(request, headers);
     }
-
-    public static Value Text(string text) => Value.ForString(text);
 }

@@ -22,7 +22,6 @@ public sealed class PipelineEngine(
     private readonly Dictionary<string, PipelineRun> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<PipelineRun>> _queues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
-    private readonly List<Task> _running = [];
 
     public async Task<Pipeline> LaunchAsync(PipelineRequest request, CancellationToken cancellationToken = default)
     {
@@ -92,7 +91,6 @@ public sealed class PipelineEngine(
             ? active
             : throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not queued or running");
         run.RequestCancel(actor);
-        run.Cancellation.Cancel();
         foreach (var decision in run.GateDecisions.Values)
         {
             decision.TrySetResult((false, actor));
@@ -129,19 +127,6 @@ public sealed class PipelineEngine(
         }
     }
 
-    /// <summary>Waits for every running pipeline to finish (used by tests and graceful shutdown).</summary>
-    public async Task DrainAsync()
-    {
-        Task[] running;
-        lock (_gate)
-        {
-            running = [.. _running];
-        }
-
-        await Task.WhenAll(running);
-        await persister.FlushAsync();
-    }
-
     private PipelineRun CreateRun(Pipeline pipeline) => new(pipeline, clock, (run, e, log) => persister.Enqueue(run, e, log));
 
     private void Enqueue(PipelineRun run)
@@ -168,8 +153,7 @@ public sealed class PipelineEngine(
 
         var run = queue.Dequeue();
         _busy.Add(projectId);
-        Task task = null!;
-        task = Task.Run(async () =>
+        _ = Task.Run(async () =>
         {
             try
             {
@@ -197,11 +181,9 @@ public sealed class PipelineEngine(
                 {
                     _active.Remove(run.Id);
                     _busy.Remove(projectId);
-                    _running.Remove(task);
                     StartNextLocked(projectId);
                 }
             }
         });
-        _running.Add(task);
     }
 }

@@ -1,5 +1,3 @@
-using InfraGrpc.Domain.Resources;
-
 namespace InfraGrpc.Domain.Pipelines;
 
 /// <summary>The kinds of change a watcher receives.</summary>
@@ -26,7 +24,4 @@ public sealed record PipelineEvent(
     (RunStatus Status, RunResult Result, string? Reason)? PipelineStatus = null,
     Stage? Stage = null,
     PipelineNode? Node = null,
-    Gate? Gate = null)
-{
-    public ResourceKey? NodeKey => Node?.Key;
-}
+    Gate? Gate = null);

@@ -30,8 +30,6 @@ internal sealed class PipelineRun
 
     public string ProjectId => _state.ProjectId;
 
-    public CancellationTokenSource Cancellation { get; } = new();
-
     public string? CancelRequestedBy { get; private set; }
 
     public System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<(bool Approved, string Actor)>> GateDecisions { get; } = new(StringComparer.Ordinal);

@@ -54,14 +54,4 @@ public sealed partial class ProjectService
         return await pipelines.LaunchAsync(
             new PipelineRequest(project.Id, project.CurrentRevision, PipelineOperation.Undeploy, PipelineTrigger.Purge, actor, "purge"), cancellationToken);
     }
-
-    /// <summary>Called by the engine when a purge's undeploy succeeded.</summary>
-    public async Task CompletePurgeAsync(string projectId, string actor, CancellationToken cancellationToken = default)
-    {
-        var project = await store.GetAsync(projectId, cancellationToken);
-        if (project is not null)
-        {
-            await store.DeleteAsync(new ProjectDeletion(project.Id, project.QualifiedName, actor, Now(), []), cancellationToken);
-        }
-    }
 }
