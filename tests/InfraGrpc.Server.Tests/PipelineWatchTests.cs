@@ -47,6 +47,24 @@ public sealed class PipelineWatchTests(SlowServerFixture server) : IClassFixture
     }
 
     [Fact]
+    public async Task TwoHundredWatchers_EachSeeAGaplessStreamEndingOnTheSameTerminalEvent()
+    {
+        var created = await Api.CreateAsync("crowded", GraphChart.Name, "dev");
+
+        var watchers = Enumerable.Range(0, 200).Select(_ => Collect(created.Pipeline.Id, 0)).ToList();
+        var streams = await Task.WhenAll(watchers);
+
+        var terminal = streams[0][^1].Sequence;
+        Assert.All(streams, events =>
+        {
+            Assert.True(events[^1].Terminal);
+            Assert.Equal(terminal, events[^1].Sequence);
+            var start = events[0].Snapshot.LastSequence;
+            Assert.Equal(Enumerable.Range((int)start + 1, events.Count - 1).Select(i => (ulong)i), events.Skip(1).Select(e => e.Sequence));
+        });
+    }
+
+    [Fact]
     public async Task WatcherThatStopsReading_DoesNotDelayThePipeline()
     {
         var created = await Api.CreateAsync("stalled-watcher", GraphChart.Name, "dev");
