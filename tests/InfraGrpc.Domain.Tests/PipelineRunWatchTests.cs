@@ -61,6 +61,30 @@ public sealed class PipelineRunWatchTests
         Assert.True(watcher.Reader.Completion.IsCompleted);
     }
 
+    [Fact]
+    public void Replay_BringsAStaleDocumentUpToDateFromTheEvents()
+    {
+        var events = new List<PipelineEvent>();
+        var stale = NewRun().Snapshot;
+        var run = new PipelineRun(stale, TimeProvider.System, (_, e, _) =>
+        {
+            if (e is not null)
+            {
+                events.Add(e);
+            }
+        });
+        var key = new ResourceKey("Thing", "a");
+        run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Succeeded });
+        run.UpdateStatus(RunStatus.Completed, RunResult.Succeeded, "done", terminal: true);
+
+        var replayed = PipelineReplay.Apply(stale, events);
+
+        Assert.Equal(run.Snapshot.LastSequence, replayed.LastSequence);
+        Assert.Equal(RunResult.Succeeded, replayed.Nodes.Single().Job.Result);
+        Assert.Equal(RunStatus.Completed, replayed.Status);
+        Assert.Equal("done", replayed.Reason);
+    }
+
     private static PipelineRun NewRun()
     {
         var job = new StackJob(RunStatus.Queued, RunResult.None, null, null, null, [], null, "simulated", false, 0);

@@ -69,12 +69,20 @@ public sealed class PipelineEngine(
     public async Task RecoverAsync(CancellationToken cancellationToken = default)
     {
         persister.Start();
-        foreach (var pipeline in await store.ListUnfinishedAsync(cancellationToken))
+        foreach (var stored in await store.ListUnfinishedAsync(cancellationToken))
         {
+            var pipeline = PipelineReplay.Apply(stored, await store.GetEventsAsync(stored.Id, stored.LastSequence, cancellationToken));
             var run = CreateRun(pipeline);
             if (pipeline.Status == RunStatus.Queued)
             {
                 Enqueue(run);
+                continue;
+            }
+
+            if (pipeline.IsCompleted)
+            {
+                // It finished before the crash; only its document was behind.
+                await store.SaveBatchAsync([pipeline], [], [], cancellationToken);
                 continue;
             }
 
