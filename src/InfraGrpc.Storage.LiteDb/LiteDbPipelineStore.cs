@@ -11,9 +11,9 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 {
     private ILiteCollection<PipelineDocument> Pipelines => store.Database.GetCollection<PipelineDocument>(PipelineDocument.Collection);
 
-    private ILiteCollection<PipelineEventDocument> Events => store.Database.GetCollection<PipelineEventDocument>(PipelineEventDocument.Collection);
+    private ILiteCollection<PipelineEventChunkDocument> Events => store.Database.GetCollection<PipelineEventChunkDocument>(PipelineEventChunkDocument.Collection);
 
-    private ILiteCollection<LogLineDocument> Logs => store.Database.GetCollection<LogLineDocument>(LogLineDocument.Collection);
+    private ILiteCollection<LogChunkDocument> Logs => store.Database.GetCollection<LogChunkDocument>(LogChunkDocument.Collection);
 
     public Task InsertAsync(Pipeline pipeline, CancellationToken cancellationToken = default)
     {
@@ -25,8 +25,18 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         IReadOnlyList<Pipeline> pipelines, IReadOnlyList<PipelineEvent> events, IReadOnlyList<(string PipelineId, LogLine Line)> logs, CancellationToken cancellationToken = default)
     {
         var pipelineDocuments = pipelines.Select(ToDocument).ToList();
-        var eventDocuments = events.Select(e => new PipelineEventDocument { Id = PipelineEventDocument.IdOf(e.PipelineId, e.Sequence), Json = RecordJson.Serialize(e) }).ToList();
-        var logDocuments = logs.Select(l => new LogLineDocument { Id = LogLineDocument.IdOf(l.PipelineId, l.Line.Node.ToString(), l.Line.Sequence), Json = RecordJson.Serialize(l.Line) }).ToList();
+        var eventDocuments = events.GroupBy(e => e.PipelineId).Select(g => new PipelineEventChunkDocument
+        {
+            Id = PipelineEventChunkDocument.IdOf(g.Key, g.Min(e => e.Sequence)),
+            LastSequence = g.Max(e => e.Sequence),
+            Json = RecordJson.Serialize(g.OrderBy(e => e.Sequence).ToList()),
+        }).ToList();
+        var logDocuments = logs.GroupBy(l => (l.PipelineId, Node: l.Line.Node.ToString())).Select(g => new LogChunkDocument
+        {
+            Id = LogChunkDocument.IdOf(g.Key.PipelineId, g.Key.Node, g.Min(l => l.Line.Sequence)),
+            LastSequence = g.Max(l => l.Line.Sequence),
+            Json = RecordJson.Serialize(g.Select(l => l.Line).OrderBy(l => l.Sequence).ToList()),
+        }).ToList();
         store.InTransaction(() =>
         {
             foreach (var document in pipelineDocuments)
@@ -34,8 +44,8 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
                 Pipelines.Upsert(document);
             }
 
-            Events.Upsert(eventDocuments);
-            Logs.Upsert(logDocuments);
+            Events.Insert(eventDocuments);
+            Logs.Insert(logDocuments);
             return true;
         });
         return Task.CompletedTask;
@@ -83,16 +93,22 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
     public Task<IReadOnlyList<PipelineEvent>> GetEventsAsync(string pipelineId, long afterSequence, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<PipelineEvent>>(Events
-            .Find(Query.And(Query.GT("_id", new BsonValue(PipelineEventDocument.IdOf(pipelineId, afterSequence))), Query.LT("_id", new BsonValue(pipelineId + ";"))))
-            .Select(d => RecordJson.Deserialize<PipelineEvent>(d.Json))
+            .Find(Query.And(Query.GT("_id", new BsonValue(pipelineId + ":")), Query.LT("_id", new BsonValue(pipelineId + ";"))))
+            .Where(chunk => chunk.LastSequence > afterSequence)
+            .SelectMany(chunk => RecordJson.Deserialize<List<PipelineEvent>>(chunk.Json))
+            .Where(e => e.Sequence > afterSequence)
+            .OrderBy(e => e.Sequence)
             .ToList());
 
     public Task<IReadOnlyList<LogLine>> GetLogsAsync(string pipelineId, ResourceKey node, long afterSequence, CancellationToken cancellationToken = default)
     {
         var prefix = $"{pipelineId}|{node}|";
         return Task.FromResult<IReadOnlyList<LogLine>>(Logs
-            .Find(Query.And(Query.GT("_id", new BsonValue(LogLineDocument.IdOf(pipelineId, node.ToString(), afterSequence))), Query.LT("_id", new BsonValue(prefix + "~"))))
-            .Select(d => RecordJson.Deserialize<LogLine>(d.Json))
+            .Find(Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix + "~"))))
+            .Where(chunk => chunk.LastSequence > afterSequence)
+            .SelectMany(chunk => RecordJson.Deserialize<List<LogLine>>(chunk.Json))
+            .Where(l => l.Sequence > afterSequence)
+            .OrderBy(l => l.Sequence)
             .ToList());
     }
 
