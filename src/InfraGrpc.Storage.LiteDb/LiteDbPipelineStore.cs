@@ -56,6 +56,8 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
     public Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default)
     {
+        // Per project the index is projectId:created:id; across projects it is created:id. Both sort newest first.
+        var order = projectId is null ? "CreatedOrder" : "ProjectOrder";
         var query = Pipelines.Query();
         if (projectId is not null)
         {
@@ -64,7 +66,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
         if (page.AfterKey is { } after)
         {
-            query = query.Where(Query.LT("ProjectOrder", new BsonValue(after)));
+            query = query.Where(Query.LT(order, new BsonValue(after)));
         }
 
         if (status is { } s)
@@ -77,8 +79,8 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             query = query.Where(p => p.Result == r.ToString());
         }
 
-        var items = query.OrderByDescending(p => p.ProjectOrder).Limit(page.Size + 1).ToList();
-        var next = items.Count > page.Size ? PageToken.Encode(items[page.Size - 1].ProjectOrder) : null;
+        var items = (projectId is null ? query.OrderByDescending(p => p.CreatedOrder) : query.OrderByDescending(p => p.ProjectOrder)).Limit(page.Size + 1).ToList();
+        var next = items.Count > page.Size ? PageToken.Encode(projectId is null ? items[page.Size - 1].CreatedOrder : items[page.Size - 1].ProjectOrder) : null;
         return Task.FromResult(new Page<Pipeline>(items.Take(page.Size).Select(d => RecordJson.Deserialize<Pipeline>(d.Json)).ToList(), next));
     }
 
@@ -124,6 +126,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         Id = pipeline.Id,
         ProjectId = pipeline.ProjectId,
         ProjectOrder = $"{pipeline.ProjectId}:{pipeline.CreatedAt.ToUnixTimeMilliseconds():D15}:{pipeline.Id}",
+        CreatedOrder = $"{pipeline.CreatedAt.ToUnixTimeMilliseconds():D15}:{pipeline.Id}",
         Status = pipeline.Status.ToString(),
         Result = pipeline.Result.ToString(),
         Json = RecordJson.Serialize(pipeline),

@@ -114,6 +114,7 @@ public sealed class LiteDbStore : IDisposable
         resources.EnsureIndex(r => r.OrgKey);
         var pipelines = database.GetCollection<PipelineDocument>(PipelineDocument.Collection);
         pipelines.EnsureIndex(p => p.ProjectOrder);
+        pipelines.EnsureIndex(p => p.CreatedOrder);
         pipelines.EnsureIndex(p => p.Status);
     }
 }

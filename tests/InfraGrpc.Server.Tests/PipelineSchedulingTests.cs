@@ -107,6 +107,25 @@ public sealed class PipelineSchedulingTests(SlowServerFixture server) : IClassFi
             second.Nodes.Select(n => n.StackJob.Outputs.Fields["id"].StringValue));
     }
 
+    [Fact]
+    public async Task ListPipelines_AcrossProjects_IsNewestFirstAndPages()
+    {
+        var first = await Api.CreateAsync("listed-first", GraphChart.Name, "dev");
+        var second = await Api.CreateAsync("listed-second", GraphChart.Name, "dev");
+        await Task.WhenAll(Api.WaitAsync(first.Pipeline.Id), Api.WaitAsync(second.Pipeline.Id));
+
+        var page1 = await Api.Pipelines.ListPipelinesAsync(new Proto.ListPipelinesRequest { PageSize = 1 });
+        var page2 = await Api.Pipelines.ListPipelinesAsync(new Proto.ListPipelinesRequest { PageSize = 1, PageToken = page1.NextPageToken });
+        var all = await Api.Pipelines.ListPipelinesAsync(new Proto.ListPipelinesRequest { PageSize = 500 });
+
+        var times = all.Pipelines.Select(p => p.CreateTime.ToDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t), times);
+        Assert.Equal(all.Pipelines[0].Id, page1.Pipelines.Single().Id);
+        Assert.Equal(all.Pipelines[1].Id, page2.Pipelines.Single().Id);
+        var positions = all.Pipelines.Select(p => p.Id).ToList();
+        Assert.True(positions.IndexOf(second.Pipeline.Id) < positions.IndexOf(first.Pipeline.Id));
+    }
+
     private static bool Overlap(Proto.StackJob x, Proto.StackJob y) =>
         x.StartTime.ToDateTimeOffset() < y.EndTime.ToDateTimeOffset() && y.StartTime.ToDateTimeOffset() < x.EndTime.ToDateTimeOffset();
 }

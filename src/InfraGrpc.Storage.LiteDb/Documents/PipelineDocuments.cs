@@ -12,6 +12,9 @@ internal sealed class PipelineDocument
     /// <summary><c>projectId:createdAtMs:id</c>: newest-first listing per project by index.</summary>
     public string ProjectOrder { get; set; } = string.Empty;
 
+    /// <summary><c>createdAtMs:id</c>: newest-first listing across projects by index.</summary>
+    public string CreatedOrder { get; set; } = string.Empty;
+
     public string Status { get; set; } = string.Empty;
 
     public string Result { get; set; } = string.Empty;
