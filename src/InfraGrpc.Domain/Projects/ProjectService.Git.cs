@@ -15,8 +15,13 @@ public sealed partial class ProjectService
         string name, string org, string env, IReadOnlyDictionary<string, string> labels, ProjectGit git, PipelineControls controls, string? requestId, string message, string actor,
         string? parentProjectId = null, CancellationToken cancellationToken = default)
     {
-        ValidateIdentity(new CreateProjectCommand(name, org, env, labels, new ChartSourceInput("git", null, null), ValuesInput.Empty, controls, requestId, false, message, actor));
-        ValidateGit(git);
+        var violations = IdentityViolations(name, org, env, requestId);
+        violations.AddRange(GitViolations(git));
+        if (violations.Count > 0)
+        {
+            throw new ValidationException(violations);
+        }
+
         var now = Now();
         var project = new Project(Guid.CreateVersion7().ToString("N"), org, name, env, labels, null, controls, new Dictionary<string, object?>(), 0, ProjectStatus.New, null, now, actor, now)
         {
@@ -67,7 +72,11 @@ public sealed partial class ProjectService
         var git = command.Git ?? project.Git!;
         if (command.Git is not null)
         {
-            ValidateGit(git);
+            if (GitViolations(git) is { Count: > 0 } problems)
+            {
+                throw new ValidationException(problems);
+            }
+
             git = git with { WebhookSecret = git.WebhookSecret ?? project.Git!.WebhookSecret, LastCommit = project.Git!.LastCommit };
         }
 
@@ -77,7 +86,7 @@ public sealed partial class ProjectService
         return new ProjectChange(changed ? updated : project, null, null, null, null) { LabelsChanged = changed, SourceChanged = changed };
     }
 
-    private static void ValidateGit(ProjectGit git)
+    private static List<FieldViolation> GitViolations(ProjectGit git)
     {
         var violations = new List<FieldViolation>();
         if (string.IsNullOrWhiteSpace(git.Url) || git.Url.StartsWith('-'))
@@ -95,9 +104,6 @@ public sealed partial class ProjectService
             violations.Add(new FieldViolation("git.path", "must be a folder inside the repository"));
         }
 
-        if (violations.Count > 0)
-        {
-            throw new ValidationException(violations);
-        }
+        return violations;
     }
 }

@@ -165,36 +165,43 @@ public sealed partial class ProjectService(
 
     private static void ValidateIdentity(CreateProjectCommand command)
     {
-        var violations = new List<FieldViolation>();
-        if (!ChartLoader.IsSlug(command.Name))
-        {
-            violations.Add(new FieldViolation("name", "must be a slug: [a-z0-9-], 1 to 63 characters"));
-        }
-
-        if (!ChartLoader.IsSlug(command.Org))
-        {
-            violations.Add(new FieldViolation("org", "must be a slug: [a-z0-9-], 1 to 63 characters"));
-        }
-
-        if (!EnvPattern().IsMatch(command.Env))
-        {
-            violations.Add(new FieldViolation("env", "must be [a-z0-9-], 1 to 63 characters"));
-        }
-
+        var violations = IdentityViolations(command.Name, command.Org, command.Env, command.RequestId);
         if (command.Chart.InlineFiles is not { Count: > 0 } && string.IsNullOrEmpty(command.Chart.CatalogName))
         {
             violations.Add(new FieldViolation("source", "give a catalog chart (chart.name) or inline chart files"));
-        }
-
-        if (command.RequestId is { Length: > 128 })
-        {
-            violations.Add(new FieldViolation("request_id", "must be at most 128 characters"));
         }
 
         if (violations.Count > 0)
         {
             throw new ValidationException(violations);
         }
+    }
+
+    /// <summary>The checks every new project's identity must pass, whatever its source.</summary>
+    private static List<FieldViolation> IdentityViolations(string name, string org, string env, string? requestId)
+    {
+        var violations = new List<FieldViolation>();
+        if (!ChartLoader.IsSlug(name))
+        {
+            violations.Add(new FieldViolation("name", "must be a slug: [a-z0-9-], 1 to 63 characters"));
+        }
+
+        if (!ChartLoader.IsSlug(org))
+        {
+            violations.Add(new FieldViolation("org", "must be a slug: [a-z0-9-], 1 to 63 characters"));
+        }
+
+        if (!EnvPattern().IsMatch(env))
+        {
+            violations.Add(new FieldViolation("env", "must be [a-z0-9-], 1 to 63 characters"));
+        }
+
+        if (requestId is { Length: > 128 })
+        {
+            violations.Add(new FieldViolation("request_id", "must be at most 128 characters"));
+        }
+
+        return violations;
     }
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]

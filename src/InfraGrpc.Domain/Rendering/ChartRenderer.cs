@@ -112,7 +112,7 @@ public sealed class ChartRenderer(ChartLimits limits)
 
     internal static Dictionary<string, object?> BuildContext(ChartDefinition chart, RenderInput input, ResolvedValues values)
     {
-        var visibleValues = ValueTree.DeepMerge(values.Resolved, ValueTree.NewMap());
+        var visibleValues = (Dictionary<string, object?>)ValueTree.Clone(values.Resolved)!;
         visibleValues.TryAdd("env", input.Env);
         return new Dictionary<string, object?>(StringComparer.Ordinal)
         {

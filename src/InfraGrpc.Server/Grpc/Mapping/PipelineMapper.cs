@@ -7,6 +7,9 @@ namespace InfraGrpc.Server.Grpc.Mapping;
 /// <summary>Maps pipelines, their parts and their events to the contract.</summary>
 internal static class PipelineMapper
 {
+    /// <summary>The pipeline a change requested, or null (which clears a message field) when it requested none.</summary>
+    public static Proto.Pipeline? ToProtoOrNull(Pipeline? p) => p is null ? null : ToProto(p);
+
     public static Proto.Pipeline ToProto(Pipeline p, bool withNodes = true)
     {
         var result = new Proto.Pipeline

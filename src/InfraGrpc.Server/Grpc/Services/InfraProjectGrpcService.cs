@@ -21,10 +21,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
                 request.Name, Default(request.Org), Default(request.Env), request.Labels.ToDictionary(), git, ProjectMapper.ToDomain(request.Controls),
                 Null(request.RequestId), request.Message, CallerIdentity.Actor(context), cancellationToken: context.CancellationToken);
             var gitResponse = new Proto.CreateProjectResponse { Project = ProjectMapper.ToProto(created.Project, created.Pipeline, addresses.HttpUri) };
-            if (created.Pipeline is not null)
-            {
-                gitResponse.Pipeline = PipelineMapper.ToProto(created.Pipeline);
-            }
+            gitResponse.Pipeline = PipelineMapper.ToProtoOrNull(created.Pipeline);
 
             return gitResponse;
         }
@@ -53,10 +50,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             Project = ProjectMapper.ToProto(change.Project, change.Pipeline),
             Revision = ProjectMapper.ToProto(change.Revision!, change.Rendered),
         };
-        if (change.Pipeline is not null)
-        {
-            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
-        }
+        response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
 
         return response;
     }
@@ -86,10 +80,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             response.Revision = ProjectMapper.ToProto(change.Revision);
         }
 
-        if (change.Pipeline is not null)
-        {
-            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
-        }
+        response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
 
         return response;
     }
@@ -120,10 +111,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             response.Diff = ProjectMapper.ToProto(change.Diff);
         }
 
-        if (change.Pipeline is not null)
-        {
-            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
-        }
+        response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
 
         return response;
     }
@@ -152,10 +140,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     {
         var change = await projects.RollbackAsync(request.Project, request.ToRevision, request.BaseRevision, request.Message, CallerIdentity.Actor(context), context.CancellationToken);
         var response = new Proto.RollbackProjectResponse { Project = ProjectMapper.ToProto(change.Project), Revision = ProjectMapper.ToProto(change.Revision!) };
-        if (change.Pipeline is not null)
-        {
-            response.Pipeline = PipelineMapper.ToProto(change.Pipeline);
-        }
+        response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
 
         return response;
     }
@@ -185,7 +170,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     public override async Task<Proto.PurgeProjectResponse> PurgeProject(Proto.PurgeProjectRequest request, ServerCallContext context)
     {
         var pipeline = await projects.PurgeAsync(request.Project, CallerIdentity.Actor(context), context.CancellationToken);
-        return new Proto.PurgeProjectResponse { Pipeline = pipeline is null ? null : PipelineMapper.ToProto(pipeline) };
+        return new Proto.PurgeProjectResponse { Pipeline = PipelineMapper.ToProtoOrNull(pipeline) };
     }
 
     private static UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
