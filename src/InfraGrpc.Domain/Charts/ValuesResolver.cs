@@ -21,6 +21,20 @@ public static class ValuesResolver
         var violations = new List<FieldViolation>();
         var byName = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
         var supplied = ValueTree.NewMap();
+        for (var i = 0; i < layers.Count; i++)
+        {
+            // Bounded before any recursive merge touches the tree.
+            if (ValueLimits.Check(layers[i]) is { } problem)
+            {
+                violations.Add(new FieldViolation($"values.layers[{i.ToString(CultureInfo.InvariantCulture)}]", problem));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new ValidationException(violations);
+        }
+
         foreach (var layer in layers)
         {
             supplied = ValueTree.DeepMerge(supplied, layer);
@@ -31,11 +45,17 @@ public static class ValuesResolver
             ApplySet(supplied, byName, sets[i], $"set[{i.ToString(CultureInfo.InvariantCulture)}]", violations);
         }
 
+        // Sets add depth (a nested key holding a flow value), so the merged tree is bounded once more.
+        if (violations.Count == 0 && ValueLimits.Check(supplied) is { } merged)
+        {
+            violations.Add(new FieldViolation("values", merged));
+        }
+
         foreach (var (name, value) in supplied)
         {
             if (!byName.TryGetValue(name, out var parameter))
             {
-                violations.Add(new FieldViolation("values." + name, "is not a parameter of this chart"));
+                violations.Add(new FieldViolation("values." + Excerpt.Of(name), "is not a parameter of this chart"));
             }
             else if (value is not null && CheckType(parameter, value) is { } problem)
             {
@@ -85,7 +105,7 @@ public static class ValuesResolver
         }
 
         return parameter.Type == ParameterType.StringEnum && !parameter.EnumValues.Contains((string)value!)
-            ? $"'{value}' is not one of {string.Join(", ", parameter.EnumValues)}"
+            ? $"'{Excerpt.Of((string)value!)}' is not one of {string.Join(", ", parameter.EnumValues)}"
             : null;
     }
 
@@ -105,7 +125,13 @@ public static class ValuesResolver
         var equals = set.IndexOf('=', StringComparison.Ordinal);
         if (equals <= 0)
         {
-            violations.Add(new FieldViolation(field, $"'{set}' is not key=value"));
+            violations.Add(new FieldViolation(field, $"'{Excerpt.Of(set)}' is not key=value"));
+            return;
+        }
+
+        if (equals > ValueLimits.MaxKeyLength)
+        {
+            violations.Add(new FieldViolation(field, $"the key is longer than {ValueLimits.MaxKeyLength} characters"));
             return;
         }
 
@@ -113,13 +139,19 @@ public static class ValuesResolver
         var raw = set[(equals + 1)..];
         if (path.Any(string.IsNullOrEmpty))
         {
-            violations.Add(new FieldViolation(field, $"'{set[..equals]}' is not a valid key"));
+            violations.Add(new FieldViolation(field, $"'{Excerpt.Of(set[..equals])}' is not a valid key"));
+            return;
+        }
+
+        if (path.Length > ValueLimits.MaxDepth)
+        {
+            violations.Add(new FieldViolation(field, $"the key nests deeper than {ValueLimits.MaxDepth} levels"));
             return;
         }
 
         if (!byName.TryGetValue(path[0], out var parameter))
         {
-            violations.Add(new FieldViolation("values." + path[0], "is not a parameter of this chart"));
+            violations.Add(new FieldViolation("values." + Excerpt.Of(path[0]), "is not a parameter of this chart"));
             return;
         }
 
@@ -136,7 +168,7 @@ public static class ValuesResolver
         }
         else if (!TryConvert(parameter.Type, raw, out value))
         {
-            violations.Add(new FieldViolation("values." + path[0], $"'{raw}' is not a {TypeName(parameter.Type)}"));
+            violations.Add(new FieldViolation("values." + path[0], $"'{Excerpt.Of(raw)}' is not a {TypeName(parameter.Type)}"));
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Errors;
 using InfraGrpc.Domain.Graph;
@@ -60,13 +61,25 @@ public sealed class ChartRenderer(ChartLimits limits)
                     continue;
                 }
 
+                var (plain, interpolations) = OutputMarks.Strip(text);
+                var check = new InterpolationCheck(interpolations);
                 try
                 {
-                    sources.AddRange(YamlTree.ParseDocuments(text).Select(document => new ManifestSource(path, document)));
+                    var documents = YamlTree.ParseDocuments(plain, check.Observe);
+                    if (check.FindViolation(plain) is { } broken)
+                    {
+                        violations.Add(StructureViolation(path, plain, broken, values));
+                        continue;
+                    }
+
+                    sources.AddRange(documents.Select(document => new ManifestSource(path, document)));
                 }
                 catch (YamlFormatException e)
                 {
-                    violations.Add(new FieldViolation(path, $"rendered line {e.Line}: not valid YAML: {e.Message}"));
+                    // A value that breaks the YAML is named as the cause when one can be found on the failing line.
+                    violations.Add(check.FindViolation(plain) is { } broken
+                        ? StructureViolation(path, plain, broken, values)
+                        : new FieldViolation(path, $"rendered line {e.Line}: not valid YAML: {e.Message}"));
                 }
             }
         }
@@ -121,6 +134,52 @@ public sealed class ChartRenderer(ChartLimits limits)
             ["chart"] = new Dictionary<string, object?> { ["name"] = chart.Name, ["version"] = chart.Version },
             ["env"] = input.Env,
         };
+    }
+
+    private static readonly System.Buffers.SearchValues<char> YamlSyntax = System.Buffers.SearchValues.Create("\n:#{}[],&*!|>'\"%@`");
+
+    private static FieldViolation StructureViolation(string path, string text, Interpolation broken, ResolvedValues values)
+    {
+        var line = text.AsSpan(0, broken.Start).Count('\n') + 1;
+        var inserted = text[broken.Start..broken.End];
+        var parameter = FindParameter(values.Resolved, inserted);
+        var what = broken.Kind == InterpolationKind.Scalar
+            ? "would change the structure of the manifest (a value must stay inside one YAML scalar: quote it in the template with {{quote …}}, or remove the YAML syntax from the value)"
+            : "does not form exactly one YAML node where the template puts it";
+        return new FieldViolation(
+            parameter is null ? path : "values." + parameter,
+            $"the value inserted at {path}:{line.ToString(CultureInfo.InvariantCulture)} ('{Excerpt.Of(inserted)}') {what}");
+    }
+
+    // The parameter whose value (or a string inside it) is the inserted text, to name it in the error.
+    private static string? FindParameter(IReadOnlyDictionary<string, object?> values, string inserted)
+    {
+        var pending = new Stack<(string Path, object? Value)>(values.Select(kv => (kv.Key, kv.Value)));
+        while (pending.Count > 0)
+        {
+            var (path, value) = pending.Pop();
+            switch (value)
+            {
+                case string s when s == inserted || (s.Length > 0 && inserted.Contains(s, StringComparison.Ordinal) && s.AsSpan().IndexOfAny(YamlSyntax) >= 0):
+                    return path;
+                case IReadOnlyDictionary<string, object?> map:
+                    foreach (var (key, item) in map)
+                    {
+                        pending.Push((path + "." + key, item));
+                    }
+
+                    break;
+                case IReadOnlyList<object?> list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        pending.Push(($"{path}[{i.ToString(CultureInfo.InvariantCulture)}]", list[i]));
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private static RenderLimitException? FindLimit(Exception? e)

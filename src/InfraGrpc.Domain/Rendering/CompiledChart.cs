@@ -68,18 +68,60 @@ internal sealed class CompiledChart
     {
         var handlebars = Handlebars.Create(new HandlebarsConfiguration
         {
-            NoEscape = true,
+            TextEncoder = new MarkingTextEncoder(),
             ThrowOnUnresolvedBindingExpression = true,
         });
         handlebars.Configuration.FormatterProviders.Add(new JavaScriptBoolFormatter());
+        handlebars.Configuration.FormatterProviders.Add(new EmittedNodeFormatter());
         TemplateHelpers.Register(handlebars);
         return handlebars;
+    }
+
+    // Triple-stash and {{& }} write a value without the marks that let the renderer prove it stayed one
+    // YAML scalar, so a value could add keys or documents through them; with no HTML escaping they are
+    // never needed. NUL and the mark characters have no place in a YAML template either.
+    private static string? UncheckedOutput(string text)
+    {
+        var line = 1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n')
+            {
+                line++;
+            }
+            else if (c == '\0' || OutputMarks.IsMark(c))
+            {
+                return $"line {line}: the template contains the character U+{(int)c:X4}, which YAML templates may not hold";
+            }
+            else if (c == '{' && i + 2 < text.Length && text[i + 1] == '{')
+            {
+                var j = i + 2;
+                if (j < text.Length && text[j] == '~')
+                {
+                    j++;
+                }
+
+                if (j < text.Length && text[j] is '{' or '&')
+                {
+                    return $"line {line}: '{{{{{text[j]}' writes a value unchecked; use {{{{expression}}}} (nothing is HTML-escaped) or {{{{quote expression}}}}";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static HandlebarsTemplate<TextWriter, object, object>? CompileOne(
         IHandlebars handlebars, ChartFile file, ChartLimits limits, List<FieldViolation> violations)
     {
         var text = file.Text;
+        if (UncheckedOutput(text) is { } outputProblem)
+        {
+            violations.Add(new FieldViolation(file.Path, outputProblem));
+            return null;
+        }
+
         if (TemplateNesting.Check(text, limits.MaxTemplateNesting) is { } nestingProblem)
         {
             violations.Add(new FieldViolation(file.Path, nestingProblem));

@@ -86,6 +86,21 @@ internal sealed class RenderGuard : IDisposable
         Tick();
     }
 
+    /// <summary>
+    /// Called by a helper before it builds a string of <paramref name="length"/> characters: a helper's
+    /// result can never be larger than the whole output may be, so it is refused before it is built.
+    /// </summary>
+    public static void Reserve(long length)
+    {
+        var guard = _current;
+        if (guard is not null && length > guard._limits.MaxRenderedBytes)
+        {
+            throw new RenderLimitException($"a helper would build {length} characters, more than the rendered output may hold ({guard._limits.MaxRenderedBytes})");
+        }
+
+        Tick();
+    }
+
     public void Dispose() => _current = _previous;
 
     private void CheckDeadline()

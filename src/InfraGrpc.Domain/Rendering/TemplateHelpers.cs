@@ -24,15 +24,15 @@ internal static class TemplateHelpers
         Add(handlebars, "or", a => Enumerable.Range(0, a.Length).Any(i => IsTruthy(a[i])));
         Add(handlebars, "not", a => !IsTruthy(Arg(a, 0)));
         Add(handlebars, "default", a => IsTruthy(Arg(a, 0)) || Arg(a, 0) is false or 0L or 0d ? Arg(a, 0) : Arg(a, 1));
-        Add(handlebars, "quote", a => Json.Serialize(Text(Arg(a, 0))));
-        Add(handlebars, "json", a => Json.Serialize(Plain(Arg(a, 0))));
-        Add(handlebars, "yaml", a => YamlWriter.Write(Plain(Arg(a, 0))).TrimEnd('\n'));
+        Add(handlebars, "quote", a => new EmittedNode(Json.Serialize(Text(Arg(a, 0)))));
+        Add(handlebars, "json", a => new EmittedNode(Json.Serialize(Plain(Arg(a, 0)))));
+        Add(handlebars, "yaml", a => new EmittedNode(YamlWriter.Write(Plain(Arg(a, 0))).TrimEnd('\n')));
         Add(handlebars, "upper", a => Text(Arg(a, 0)).ToUpperInvariant());
         Add(handlebars, "lower", a => Text(Arg(a, 0)).ToLowerInvariant());
         Add(handlebars, "trim", a => Text(Arg(a, 0)).Trim());
-        Add(handlebars, "replace", a => Text(Arg(a, 0)).Replace(Text(Arg(a, 1)), Text(Arg(a, 2)), StringComparison.Ordinal));
+        Add(handlebars, "replace", a => Replace(Text(Arg(a, 0)), Text(Arg(a, 1)), Text(Arg(a, 2))));
         Add(handlebars, "join", a => Arg(a, 0) is IEnumerable<object?> items
-            ? string.Join(a.Length > 1 ? Text(a[1]) : ",", items.Select(Text))
+            ? Join(a.Length > 1 ? Text(a[1]) : ",", items)
             : Text(Arg(a, 0)));
         Add(handlebars, "split", a => new GuardedList(Text(Arg(a, 0)).Split(a.Length > 1 ? Text(a[1]) : ",").Cast<object?>().ToList()));
         Add(handlebars, "includes", a => Arg(a, 0) switch
@@ -41,8 +41,17 @@ internal static class TemplateHelpers
             IEnumerable<object?> items => items.Any(item => Compare2(item, Arg(a, 1)) == 0),
             _ => false,
         });
-        Add(handlebars, "indent", a => Indent(Convert.ToInt32(Arg(a, 0), CultureInfo.InvariantCulture), Text(Arg(a, 1))));
-        Add(handlebars, "b64enc", a => Convert.ToBase64String(Encoding.UTF8.GetBytes(Text(Arg(a, 0)))));
+        Add(handlebars, "indent", a =>
+        {
+            var indented = Indent(Convert.ToInt32(Arg(a, 0), CultureInfo.InvariantCulture), Text(Arg(a, 1)));
+            return Arg(a, 1) is EmittedNode ? new EmittedNode(indented) : indented;
+        });
+        Add(handlebars, "b64enc", a =>
+        {
+            var text = Text(Arg(a, 0));
+            RenderGuard.Reserve(((long)Encoding.UTF8.GetByteCount(text) + 2) / 3 * 4);
+            return Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+        });
     }
 
     /// <summary>Handlebars truthiness: false, null, "", 0 and empty lists are false.</summary>
@@ -71,6 +80,7 @@ internal static class TemplateHelpers
     {
         null => string.Empty,
         string s => s,
+        EmittedNode node => node.Text,
         _ => ValueTree.ToDisplayString(Plain(value)),
     };
 
@@ -105,6 +115,36 @@ internal static class TemplateHelpers
     private static string Indent(int spaces, string text)
     {
         var pad = new string(' ', Math.Clamp(spaces, 0, 256));
+        RenderGuard.Reserve(text.Length + ((long)text.Count(c => c == '\n') + 1) * pad.Length);
         return string.Join('\n', text.Split('\n').Select(line => line.Length == 0 ? line : pad + line));
+    }
+
+    // The result's length is known before it is built, so a huge join or replace is refused, not allocated.
+    private static string Join(string separator, IEnumerable<object?> items)
+    {
+        var texts = items.Select(Text).ToList();
+        RenderGuard.Reserve(texts.Sum(t => (long)t.Length) + (long)separator.Length * Math.Max(texts.Count - 1, 0));
+        return string.Join(separator, texts);
+    }
+
+    private static string Replace(string text, string oldValue, string newValue)
+    {
+        if (oldValue.Length == 0)
+        {
+            return text;
+        }
+
+        if (newValue.Length > oldValue.Length)
+        {
+            long count = 0;
+            for (var at = text.IndexOf(oldValue, StringComparison.Ordinal); at >= 0; at = text.IndexOf(oldValue, at + oldValue.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            RenderGuard.Reserve(text.Length + (count * (newValue.Length - oldValue.Length)));
+        }
+
+        return text.Replace(oldValue, newValue, StringComparison.Ordinal);
     }
 }

@@ -26,7 +26,9 @@ public static partial class YamlTree
     public const int MaxDepth = 64;
 
     /// <summary>Parses every document of a YAML stream, including empty ones (their root is null).</summary>
-    public static IReadOnlyList<YamlDocument> ParseDocuments(string text)
+    /// <param name="text">The YAML stream.</param>
+    /// <param name="observe">Sees every parser event in stream order (for checks on positions).</param>
+    public static IReadOnlyList<YamlDocument> ParseDocuments(string text, Action<ParsingEvent>? observe = null)
     {
         var documents = new List<YamlDocument>();
         var parser = new Parser(new StringReader(text));
@@ -39,6 +41,7 @@ public static partial class YamlTree
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                observe?.Invoke(current);
                 switch (current)
                 {
                     case DocumentStart start:
@@ -74,6 +77,11 @@ public static partial class YamlTree
         {
             throw new YamlFormatException(e.Message, (int)e.Start.Line);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some unterminated flow collections.
+            throw new YamlFormatException("unexpected end of the text: " + e.Message, 0);
+        }
 
         return documents;
     }
@@ -108,7 +116,8 @@ public static partial class YamlTree
             return l;
         }
 
-        if (FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        // A literal too large for a double (1e400) stays a string: non-finite numbers have no JSON or protobuf form.
+        if (FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
         {
             return d;
         }
