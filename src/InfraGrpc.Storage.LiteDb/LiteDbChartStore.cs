@@ -119,6 +119,6 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
         }
 
         items.RemoveAt(items.Count - 1);
-        return new Page<T>(items, PageToken.Encode(key(items[^1])));
+        return new Page<T>(items, key(items[^1]));
     }
 }

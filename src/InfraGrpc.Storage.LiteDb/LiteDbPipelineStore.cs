@@ -80,7 +80,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         }
 
         var items = (projectId is null ? query.OrderByDescending(p => p.CreatedOrder) : query.OrderByDescending(p => p.ProjectOrder)).Limit(page.Size + 1).ToList();
-        var next = items.Count > page.Size ? PageToken.Encode(projectId is null ? items[page.Size - 1].CreatedOrder : items[page.Size - 1].ProjectOrder) : null;
+        var next = items.Count > page.Size ? projectId is null ? items[page.Size - 1].CreatedOrder : items[page.Size - 1].ProjectOrder : null;
         return Task.FromResult(new Page<Pipeline>(items.Take(page.Size).Select(d => RecordJson.Deserialize<Pipeline>(d.Json)).ToList(), next));
     }
 

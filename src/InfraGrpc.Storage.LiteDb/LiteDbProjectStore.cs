@@ -85,7 +85,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         }
 
         var items = query.OrderBy(p => p.OrgName).Limit(page.Size + 1).ToList();
-        var next = items.Count > page.Size ? PageToken.Encode(items[page.Size - 1].OrgName) : null;
+        var next = items.Count > page.Size ? items[page.Size - 1].OrgName : null;
         return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(ToDomain).ToList(), next));
     }
 
@@ -134,13 +134,14 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
 
     public Task<Page<ProjectRevision>> ListRevisionsAsync(string projectId, PageRequest page, CancellationToken cancellationToken = default)
     {
-        var before = page.AfterKey ?? RevisionDocument.IdOf(projectId, int.MaxValue);
+        // A key from another project's range is ignored: the page starts from the newest revision.
+        var before = page.AfterKey is { } after && after.StartsWith(projectId + ":", StringComparison.Ordinal) ? after : RevisionDocument.IdOf(projectId, int.MaxValue);
         var items = Revisions.Query()
             .Where(Query.And(Query.LT("_id", new BsonValue(before)), Query.GT("_id", new BsonValue(projectId + ":"))))
             .OrderByDescending(r => r.Id)
             .Limit(page.Size + 1)
             .ToList();
-        var next = items.Count > page.Size ? PageToken.Encode(items[page.Size - 1].Id) : null;
+        var next = items.Count > page.Size ? items[page.Size - 1].Id : null;
         return Task.FromResult(new Page<ProjectRevision>(items.Take(page.Size).Select(d => RecordJson.Deserialize<ProjectRevision>(d.Json)).ToList(), next));
     }
 

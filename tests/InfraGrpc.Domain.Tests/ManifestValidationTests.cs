@@ -12,7 +12,10 @@ public sealed class ManifestValidationTests
     [InlineData("apiVersion: x.io/v1\nmetadata: {name: a}", "kind")]
     [InlineData("apiVersion: x.io/v1\nkind: lowerCase\nmetadata: {name: a}", "kind")]
     [InlineData("apiVersion: x.io/v1\nkind: Thing", "metadata")]
-    [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: Not_Valid}", "metadata.name")]
+    [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: a/b}", "metadata.name")]
+    [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: \"a b\"}", "metadata.name")]
+    [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: \"a\\tb\"}", "metadata.name")]
+    [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: \"a\\u0001\"}", "metadata.name")]
     [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: a}\nspec: [1]", "spec")]
     [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: a, labels: [x]}", "metadata.labels")]
     [InlineData("apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: a, relationships: [{kind: Thing}]}", "metadata.relationships[0]")]
@@ -29,6 +32,17 @@ public sealed class ManifestValidationTests
         var violation = Assert.Single(error.Violations);
         Assert.Equal("templates/t.yaml:2", violation.Field);
         Assert.StartsWith(field + ":", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("analytics_db")]
+    [InlineData("ml_dataset")]
+    [InlineData("MixedCase.Name-1")]
+    public void Parse_NamesRealCloudsAccept_AreAccepted(string name)
+    {
+        var resources = Parse(("templates/t.yaml", ChartBuilder.Manifest("GcpBigQueryDataset", name)));
+
+        Assert.Equal(name, Assert.Single(resources).Key.Name);
     }
 
     [Fact]

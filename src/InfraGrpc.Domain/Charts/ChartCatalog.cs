@@ -20,7 +20,7 @@ public sealed class ChartCatalog(IChartStore store, ChartRenderer renderer, Time
         ChartContent content, string actor, bool builtIn = false, CancellationToken cancellationToken = default)
     {
         var chart = Load(content);
-        renderer.Compile(chart);
+        renderer.Verify(chart);
         // Millisecond precision, as stored, so the first answer and a re-read agree.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var (outcome, stored) = await store.PublishAsync(new ChartVersion(chart, now, actor, builtIn), cancellationToken);
@@ -56,7 +56,7 @@ public sealed class ChartCatalog(IChartStore store, ChartRenderer renderer, Time
     {
         ValidateReference(name, null);
         var result = await store.ListVersionsAsync(name, page, cancellationToken);
-        if (result.Items.Count == 0 && page.Token is null)
+        if (result.Items.Count == 0 && page.AfterKey is null)
         {
             throw new NotFoundException("chart", name);
         }

@@ -4,11 +4,12 @@ namespace InfraGrpc.Domain.Errors;
 public sealed class NotFoundException : DomainException
 {
     public NotFoundException(string entity, string id)
-        : base($"{entity} '{id}' not found")
+        : base($"{entity} '{Excerpt.Of(id)}' not found")
     {
+        // The id is the caller's input: only an excerpt comes back, so a huge id cannot swell the trailers.
         Entity = entity;
-        Id = id;
-        Metadata = new Dictionary<string, string> { ["entity"] = entity, ["id"] = id };
+        Id = Excerpt.Of(id);
+        Metadata = new Dictionary<string, string> { ["entity"] = entity, ["id"] = Id };
     }
 
     public string Entity { get; }

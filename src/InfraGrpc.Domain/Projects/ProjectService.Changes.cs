@@ -12,6 +12,11 @@ public sealed partial class ProjectService
     /// <summary>Applies a change; a stale base revision is ABORTED; a change that changes nothing creates no revision.</summary>
     public async Task<ProjectChange> UpdateAsync(UpdateProjectCommand command, CancellationToken cancellationToken = default)
     {
+        if (LabelRules.Check(command.Labels) is { Count: > 0 } labelProblems)
+        {
+            throw new ValidationException(labelProblems);
+        }
+
         var project = await GetAsync(command.Project, cancellationToken);
         return await WithProjectLockAsync(project.Id, async () =>
         {

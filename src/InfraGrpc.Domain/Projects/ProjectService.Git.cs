@@ -16,6 +16,7 @@ public sealed partial class ProjectService
         string? parentProjectId = null, CancellationToken cancellationToken = default)
     {
         var violations = IdentityViolations(name, org, env, requestId);
+        violations.AddRange(LabelRules.Check(labels));
         violations.AddRange(GitViolations(git));
         if (violations.Count > 0)
         {

@@ -166,6 +166,7 @@ public sealed partial class ProjectService(
     private static void ValidateIdentity(CreateProjectCommand command)
     {
         var violations = IdentityViolations(command.Name, command.Org, command.Env, command.RequestId);
+        violations.AddRange(LabelRules.Check(command.Labels));
         if (command.Chart.InlineFiles is not { Count: > 0 } && string.IsNullOrEmpty(command.Chart.CatalogName))
         {
             violations.Add(new FieldViolation("source", "give a catalog chart (chart.name) or inline chart files"));

@@ -24,6 +24,53 @@ public sealed class ChartRenderer(ChartLimits limits)
     /// <exception cref="ValidationException">A template does not compile.</exception>
     public void Compile(ChartDefinition chart) => GetCompiled(chart);
 
+    /// <summary>
+    /// Checks at publish time that a chart can render at all: its templates compile, every default value is
+    /// within the value limits, and a render with the defaults (and a placeholder for each required
+    /// parameter) succeeds, so self-recursive partials, YAML aliases, bad helpers and dependency cycles are
+    /// refused before anyone can install the chart.
+    /// </summary>
+    /// <exception cref="ValidationException">Every problem found, each naming its file (and line where known).</exception>
+    public void Verify(ChartDefinition chart)
+    {
+        GetCompiled(chart);
+        var violations = chart.Parameters
+            .Where(p => p.HasDefault && ValueLimits.Check(p.DefaultValue) is not null)
+            .Select(p => new FieldViolation($"values.yaml.params.{p.Name}", "the default value " + ValueLimits.Check(p.DefaultValue)))
+            .ToList();
+        if (violations.Count > 0)
+        {
+            throw new ValidationException(violations);
+        }
+
+        var placeholders = ValueTree.NewMap();
+        foreach (var parameter in chart.Parameters.Where(p => p.Required && !p.HasDefault))
+        {
+            placeholders[parameter.Name] = parameter.Type switch
+            {
+                ParameterType.Number => 1L,
+                ParameterType.Bool => false,
+                ParameterType.List => new List<object?>(),
+                ParameterType.Object => ValueTree.NewMap(),
+                ParameterType.StringEnum => parameter.EnumValues.Count > 0 ? parameter.EnumValues[0] : "placeholder",
+                _ => "placeholder",
+            };
+        }
+
+        try
+        {
+            Render(chart, new RenderInput([placeholders], [], "chart-check", "default", "default"));
+        }
+        catch (ValidationException e)
+        {
+            throw new ValidationException(e.Violations.Select(v => v with { Description = "rendering with the default values: " + v.Description }).ToList());
+        }
+        catch (DependencyCycleException e)
+        {
+            throw new ValidationException("templates", "rendering with the default values: " + e.Message);
+        }
+    }
+
     /// <summary>Renders a chart with values.</summary>
     /// <exception cref="ValidationException">Bad values, template errors, invalid manifests or a limit reached.</exception>
     /// <exception cref="DependencyCycleException">The rendered resources depend on each other in a cycle.</exception>

@@ -90,7 +90,7 @@ public static partial class ManifestParser
         var name = metadataMap?.GetValueOrDefault("name") as string;
         if (metadataMap is not null && (string.IsNullOrEmpty(name) || !NamePattern().IsMatch(name)))
         {
-            Fail("metadata.name", "required: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters");
+            Fail("metadata.name", "required: 1 to 253 characters, without '/', white space or control characters");
         }
 
         var spec = root.GetValueOrDefault("spec") switch
@@ -282,6 +282,7 @@ public static partial class ManifestParser
     [GeneratedRegex(@"^[A-Z][A-Za-z0-9]*$")]
     private static partial Regex KindPattern();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
+    // What clouds accept (analytics_db, ml_dataset, MixedCase), less what breaks the Kind/name key or a log line.
+    [GeneratedRegex(@"^[^/\s\p{C}]{1,253}$")]
     private static partial Regex NamePattern();
 }

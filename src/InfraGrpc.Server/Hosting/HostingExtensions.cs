@@ -1,5 +1,7 @@
+using Grpc.AspNetCore.Server.Model;
 using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Git;
+using InfraGrpc.Domain.Paging;
 using InfraGrpc.Domain.Pipelines;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Provisioners;
@@ -10,6 +12,7 @@ using InfraGrpc.Server.Grpc.Services;
 using InfraGrpc.Server.Logging;
 using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Storage.LiteDb;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace InfraGrpc.Server.Hosting;
@@ -46,6 +49,7 @@ public static class HostingExtensions
         // Registered through a factory so the container disposes it (and releases the lock) on shutdown.
         builder.Services.AddSingleton(_ => store);
         builder.Services.AddSingleton(new GitRepositories(Path.Combine(directory, "git-cache")));
+        builder.Services.AddSingleton(PageTokens.LoadOrCreate(Path.Combine(directory, "page-tokens.key")));
         builder.Services.AddSingleton<IWebhookDeliveries, LiteDbWebhookDeliveries>();
         builder.Services.AddSingleton<IChartStore, LiteDbChartStore>();
         builder.Services.AddSingleton<IProjectStore, LiteDbProjectStore>();
@@ -91,9 +95,12 @@ public static class HostingExtensions
         {
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.Interceptors.Add<IdentityInterceptor>();
-            grpc.MaxReceiveMessageSize = 32 * 1024 * 1024;
+            grpc.MaxReceiveMessageSize = KestrelSetup.MaxGrpcMessageBytes;
             grpc.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
+        // Our binder, so that a request that cannot be decoded is INVALID_ARGUMENT and not UNKNOWN.
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(Grpc.Internal.DecodeGuardServiceMethodProvider<>)));
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<Webhooks.WebhookHandler>();
         builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");

@@ -9,12 +9,22 @@ namespace InfraGrpc.Server.Hosting;
 /// </summary>
 internal static class KestrelSetup
 {
+    /// <summary>The largest gRPC message accepted; larger ones are RESOURCE_EXHAUSTED.</summary>
+    public const int MaxGrpcMessageBytes = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Kestrel's own body limit sits above the gRPC one (a message plus its 5-byte frame header), so the
+    /// gRPC limit always answers first with RESOURCE_EXHAUSTED; webhooks apply their smaller limit themselves.
+    /// </summary>
+    public const long MaxRequestBodyBytes = MaxGrpcMessageBytes + (1024 * 1024);
+
     public static void AddInfraGrpcListeners(this IWebHostBuilder webHost, InfraGrpcOptions options, ListenerAddresses addresses)
     {
         var grpc = Parse(options.GrpcUrl, "InfraGrpc:GrpcUrl");
         var http = Parse(options.HttpUrl, "InfraGrpc:HttpUrl");
         webHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             addresses.Grpc = Listen(kestrel, grpc, HttpProtocols.Http2);
             addresses.Http = Listen(kestrel, http, HttpProtocols.Http1);
         });

@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InfraGrpc.Domain.Errors;
 using InfraGrpc.Domain.Values;
 
 namespace InfraGrpc.Storage.LiteDb.Documents;
@@ -12,11 +14,35 @@ internal static class RecordJson
 {
     public static JsonSerializerOptions Options { get; } = new()
     {
+        MaxDepth = MaxDepth,
         IncludeFields = true,
         Converters = { new JsonStringEnumConverter(), new ValueTreeConverter() },
     };
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    /// <summary>Serialises a record, refusing one that could not be read back (nothing is written that cannot be served).</summary>
+    /// <exception cref="ValidationException">The record nests deeper than a read accepts.</exception>
+    public static string Serialize<T>(T value)
+    {
+        var json = JsonSerializer.Serialize(value, Options);
+
+        // Value trees are written as raw JSON, which the writer does not count against the depth a read
+        // allows; so every record is scanned once with the read's own limit before it is stored.
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            throw new ValidationException("values", $"the record would nest deeper than {MaxDepth} levels and could not be read back; it was not stored");
+        }
+
+        return json;
+    }
+
+    private const int MaxDepth = 64;
 
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)!;
 

@@ -8,7 +8,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>The chart catalog over gRPC: validate, map, call <see cref="ChartCatalog"/>, map back.</summary>
-internal sealed class InfraChartGrpcService(ChartCatalog catalog) : Proto.InfraChartService.InfraChartServiceBase
+internal sealed class InfraChartGrpcService(ChartCatalog catalog, PageTokens tokens) : Proto.InfraChartService.InfraChartServiceBase
 {
     public override async Task<Proto.PublishChartResponse> PublishChart(Proto.PublishChartRequest request, ServerCallContext context)
     {
@@ -29,16 +29,18 @@ internal sealed class InfraChartGrpcService(ChartCatalog catalog) : Proto.InfraC
 
     public override async Task<Proto.ListChartsResponse> ListCharts(Proto.ListChartsRequest request, ServerCallContext context)
     {
-        var page = await catalog.ListAsync(request.Filter, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
-        var response = new Proto.ListChartsResponse { NextPageToken = page.NextToken ?? string.Empty };
+        var scope = PageTokens.Scope("charts", request.Filter);
+        var page = await catalog.ListAsync(request.Filter, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+        var response = new Proto.ListChartsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Charts.Add(page.Items.Select(ChartMapper.ToProto));
         return response;
     }
 
     public override async Task<Proto.ListChartVersionsResponse> ListChartVersions(Proto.ListChartVersionsRequest request, ServerCallContext context)
     {
-        var page = await catalog.ListVersionsAsync(request.Name, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
-        var response = new Proto.ListChartVersionsResponse { NextPageToken = page.NextToken ?? string.Empty };
+        var scope = PageTokens.Scope("chart-versions", request.Name);
+        var page = await catalog.ListVersionsAsync(request.Name, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+        var response = new Proto.ListChartVersionsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Versions.Add(page.Items.Select(ChartMapper.ToProto));
         return response;
     }

@@ -10,7 +10,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>Infra Projects over gRPC: validate, map, call <see cref="ProjectService"/>, map back.</summary>
-internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines, Hosting.ListenerAddresses addresses) : Proto.InfraProjectService.InfraProjectServiceBase
+internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines, Hosting.ListenerAddresses addresses, PageTokens tokens) : Proto.InfraProjectService.InfraProjectServiceBase
 {
     public override async Task<Proto.CreateProjectResponse> CreateProject(Proto.CreateProjectRequest request, ServerCallContext context)
     {
@@ -65,8 +65,9 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     public override async Task<Proto.ListProjectsResponse> ListProjects(Proto.ListProjectsRequest request, ServerCallContext context)
     {
         var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), ParseSelector(request.LabelSelector), Null(request.Filter));
-        var page = await projects.ListAsync(filter, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
-        var response = new Proto.ListProjectsResponse { NextPageToken = page.NextToken ?? string.Empty };
+        var scope = PageTokens.Scope("projects", filter.Org, filter.Env, filter.Chart, string.Join(',', filter.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value)), filter.Text);
+        var page = await projects.ListAsync(filter, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+        var response = new Proto.ListProjectsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Projects.Add(page.Items.Select(p => ProjectMapper.ToProto(p, webhookBase: addresses.HttpUri)));
         return response;
     }
@@ -118,8 +119,9 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     public override async Task<Proto.ListProjectRevisionsResponse> ListProjectRevisions(Proto.ListProjectRevisionsRequest request, ServerCallContext context)
     {
-        var page = await projects.ListRevisionsAsync(request.Project, PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
-        var response = new Proto.ListProjectRevisionsResponse { NextPageToken = page.NextToken ?? string.Empty };
+        var scope = PageTokens.Scope("revisions", request.Project);
+        var page = await projects.ListRevisionsAsync(request.Project, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+        var response = new Proto.ListProjectRevisionsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Revisions.Add(page.Items.Select(r => ProjectMapper.ToProto(r)));
         return response;
     }
@@ -204,7 +206,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             var equals = part.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new ValidationException("label_selector", $"'{part}' is not key=value");
+                throw new ValidationException("label_selector", $"'{Excerpt.Of(part)}' is not key=value");
             }
 
             labels[part[..equals]] = part[(equals + 1)..];

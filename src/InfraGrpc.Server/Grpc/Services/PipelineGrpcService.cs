@@ -9,7 +9,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>Pipelines over gRPC. Starting work and watching it are separate RPCs, so a watcher leaving cancels nothing.</summary>
-internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries queries, ProjectService projects) : Proto.PipelineService.PipelineServiceBase
+internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries queries, ProjectService projects, PageTokens tokens) : Proto.PipelineService.PipelineServiceBase
 {
     public override async Task<Proto.RunPipelineResponse> RunPipeline(Proto.RunPipelineRequest request, ServerCallContext context)
     {
@@ -35,9 +35,10 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
 
     public override async Task<Proto.ListPipelinesResponse> ListPipelines(Proto.ListPipelinesRequest request, ServerCallContext context)
     {
+        var scope = PageTokens.Scope("pipelines", request.Project, request.Status.ToString(), request.Result.ToString());
         var page = await queries.ListAsync(
-            request.Project, PipelineMapper.ToDomain(request.Status), PipelineMapper.ToDomain(request.Result), PageRequest.Create(request.PageSize, request.PageToken), context.CancellationToken);
-        var response = new Proto.ListPipelinesResponse { NextPageToken = page.NextToken ?? string.Empty };
+            request.Project, PipelineMapper.ToDomain(request.Status), PipelineMapper.ToDomain(request.Result), tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+        var response = new Proto.ListPipelinesResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Pipelines.Add(page.Items.Select(p => PipelineMapper.ToProto(p, withNodes: false)));
         return response;
     }
