@@ -133,8 +133,9 @@ internal sealed class CompiledChart
             using var reader = new StringReader(text);
             return handlebars.Compile(reader);
         }
-        catch (HandlebarsException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Handlebars.Net throws more than HandlebarsException on malformed input ({{#if}} with no argument).
             violations.Add(new FieldViolation(file.Path, "template does not compile: " + e.Message));
             return null;
         }
