@@ -6,18 +6,23 @@ namespace InfraGrpc.Storage.LiteDb;
 /// <summary>Webhook deliveries in LiteDB; the check and the record are one transaction, so two copies of a delivery cannot both run.</summary>
 public sealed class LiteDbWebhookDeliveries(LiteDbStore store, TimeProvider clock) : IWebhookDeliveries
 {
-    public Task<bool> TryRecordAsync(string provider, string deliveryId, string summary, CancellationToken cancellationToken = default)
+    public Task<bool> TryRecordAsync(string provider, IReadOnlyList<string> keys, string summary, CancellationToken cancellationToken = default)
     {
         var deliveries = store.Database.GetCollection<WebhookDeliveryDocument>(WebhookDeliveryDocument.Collection);
-        var id = $"{provider}:{deliveryId}";
+        var ids = keys.Select(key => $"{provider}:{key}").ToList();
         var recorded = store.InTransaction(() =>
         {
-            if (deliveries.FindById(id) is not null)
+            if (ids.Any(id => deliveries.FindById(id) is not null))
             {
                 return false;
             }
 
-            deliveries.Insert(new WebhookDeliveryDocument { Id = id, Summary = summary, ReceivedAtUnixMs = clock.GetUtcNow().ToUnixTimeMilliseconds() });
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var id in ids)
+            {
+                deliveries.Insert(new WebhookDeliveryDocument { Id = id, Summary = summary, ReceivedAtUnixMs = now });
+            }
+
             return true;
         });
         return Task.FromResult(recorded);

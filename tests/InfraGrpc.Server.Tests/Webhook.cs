@@ -14,11 +14,18 @@ public sealed class Webhook(Uri httpAddress) : IDisposable
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(payload);
         var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
-        return await SendAsync("/webhooks/github", body, ("X-GitHub-Event", eventName), ("X-GitHub-Delivery", delivery ?? Guid.NewGuid().ToString()), ("X-Hub-Signature-256", signature));
+        return await SendAsync("/webhooks/github", body, false, ("X-GitHub-Event", eventName), ("X-GitHub-Delivery", delivery ?? Guid.NewGuid().ToString()), ("X-Hub-Signature-256", signature));
+    }
+
+    /// <summary>A GitHub delivery with its body and headers as given (for hostile deliveries).</summary>
+    public async Task<(int Status, JsonElement Body)> GitHubRawAsync(byte[] body, string secret, string delivery, bool chunked = false)
+    {
+        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+        return await SendAsync("/webhooks/github", body, chunked, ("X-GitHub-Event", "push"), ("X-GitHub-Delivery", delivery), ("X-Hub-Signature-256", signature));
     }
 
     public async Task<(int Status, JsonElement Body)> GitLabAsync(string eventName, object payload, string token, string? delivery = null) =>
-        await SendAsync("/webhooks/gitlab", JsonSerializer.SerializeToUtf8Bytes(payload), ("X-Gitlab-Event", eventName), ("X-Gitlab-Event-UUID", delivery ?? Guid.NewGuid().ToString()), ("X-Gitlab-Token", token));
+        await SendAsync("/webhooks/gitlab", JsonSerializer.SerializeToUtf8Bytes(payload), false, ("X-Gitlab-Event", eventName), ("X-Gitlab-Event-UUID", delivery ?? Guid.NewGuid().ToString()), ("X-Gitlab-Token", token));
 
     public static object Push(string repository, string branch, string sha) =>
         new { @ref = "refs/heads/" + branch, after = sha, repository = new { clone_url = repository }, pusher = new { name = "dana" } };
@@ -31,9 +38,11 @@ public sealed class Webhook(Uri httpAddress) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<(int, JsonElement)> SendAsync(string path, byte[] body, params (string Name, string Value)[] headers)
+    private async Task<(int, JsonElement)> SendAsync(string path, byte[] body, bool chunked, params (string Name, string Value)[] headers)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+        // A stream of unknown length goes out chunked, with no Content-Length for the server to check first.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = chunked ? new StreamContent(new UnknownLengthStream(body)) : new ByteArrayContent(body) };
+        request.Headers.TransferEncodingChunked = chunked;
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         foreach (var (name, value) in headers)
         {
@@ -43,5 +52,10 @@ public sealed class Webhook(Uri httpAddress) : IDisposable
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return ((int)response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 }

@@ -16,6 +16,8 @@ namespace InfraGrpc.Server.Webhooks;
 internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries deliveries, ILogger<WebhookHandler> logger)
 {
     private const int MaxBody = 5 * 1024 * 1024;
+    private const int MaxHeader = 256;
+    private const string BadSignature = "the webhook signature does not verify with the secret of any project that tracks this repository";
 
     public static void Map(WebApplication app)
     {
@@ -31,16 +33,26 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
             return Results.Problem($"the payload is larger than {MaxBody} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
-        using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-        var body = buffer.ToArray();
         var headers = http.Request.Headers;
         var github = provider == "github";
         var eventName = (github ? headers["X-GitHub-Event"] : headers["X-Gitlab-Event"]).ToString();
         var delivery = (github ? headers["X-GitHub-Delivery"] : headers["X-Gitlab-Event-UUID"]).ToString();
+        var signature = (github ? headers["X-Hub-Signature-256"] : headers["X-Gitlab-Token"]).ToString();
         if (eventName.Length == 0 || delivery.Length == 0)
         {
             return Results.Problem(github ? "X-GitHub-Event and X-GitHub-Delivery are required" : "X-Gitlab-Event and X-Gitlab-Event-UUID are required", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (eventName.Length > MaxHeader || delivery.Length > MaxHeader || signature.Length > MaxHeader)
+        {
+            return Results.Problem($"the event, delivery and signature headers are at most {MaxHeader} characters each", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // Counted as it streams in, so a chunked body (no Content-Length) cannot grow past the limit either.
+        var body = await ReadBoundedAsync(http.Request.Body, cancellationToken);
+        if (body is null)
+        {
+            return Results.Problem($"the payload is larger than {MaxBody} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
         WebhookEvent e;
@@ -63,23 +75,27 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
             }
         }
 
-        if (candidates.Count == 0)
-        {
-            return Results.Accepted(value: new { matched = 0, message = "no project tracks this repository" });
-        }
-
-        var signature = (github ? headers["X-Hub-Signature-256"] : headers["X-Gitlab-Token"]).ToString();
+        // An unknown repository is answered exactly like a known one with a bad signature (and after the
+        // same HMAC work), so the answer does not tell which repositories are tracked.
         var verified = candidates.Values.Where(p => p.Git!.WebhookSecret is { Length: > 0 } secret
             && (github ? WebhookSignatures.GitHub(secret, body, signature) : WebhookSignatures.GitLab(secret, signature))).ToList();
-        if (verified.Count == 0)
+        if (candidates.Count == 0)
         {
-            Log.WebhookRejected(logger, provider, delivery, string.Join(", ", candidates.Values.Select(p => p.QualifiedName)));
-            return Results.Problem("the webhook signature does not verify with the secret of any project that tracks this repository", statusCode: StatusCodes.Status401Unauthorized);
+            _ = github ? WebhookSignatures.GitHub(UnknownRepositorySecret, body, signature) : WebhookSignatures.GitLab(UnknownRepositorySecret, signature);
         }
 
-        if (!await deliveries.TryRecordAsync(provider, delivery, $"{eventName} {e.Branch} {e.Sha}", cancellationToken))
+        if (verified.Count == 0)
         {
-            return Results.Ok(new { duplicate = true, message = $"delivery {delivery} was already handled" });
+            Log.WebhookRejected(logger, provider, Domain.Errors.Excerpt.Of(delivery), candidates.Count == 0 ? "(no project tracks the repository)" : string.Join(", ", candidates.Values.Select(p => p.QualifiedName)));
+            return Results.Problem(BadSignature, statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        // A delivery is known by its id and by its body: a signed body replayed under a new delivery id
+        // (the id is not signed) is the same delivery. Both are hashed, so any length fits a store key.
+        var keys = new[] { "id:" + Digest(System.Text.Encoding.UTF8.GetBytes(delivery)), "body:" + Digest(body) };
+        if (!await deliveries.TryRecordAsync(provider, keys, $"{eventName} {e.Branch} {e.Sha}", cancellationToken))
+        {
+            return Results.Ok(new { duplicate = true, message = "this delivery was already handled" });
         }
 
         var started = new List<string>();
@@ -102,8 +118,10 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
     {
         switch (e.Kind)
         {
+            // A push is only a trigger: the build stage fetches the branch and deploys the head it finds,
+            // never the commit the payload names, so a replayed old push cannot roll a deployment back.
             case WebhookKind.Push when e.Branch == project.Git!.Ref && e.Sha is { } sha && sha.Any(c => c != '0'):
-                var pipeline = await projects.DeployCommitAsync(project, sha, PipelineTrigger.GitPush, e.Actor, null, cancellationToken);
+                var pipeline = await projects.DeployCommitAsync(project, null, PipelineTrigger.GitPush, e.Actor, null, cancellationToken);
                 return pipeline is null ? [] : [pipeline.Id];
             case WebhookKind.PullRequest when project.Controls.EnablePullRequestDeployments && project.ParentProjectId is null && e.PullRequest > 0:
                 return await PreviewAsync(project, e, cancellationToken);
@@ -145,6 +163,29 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
         {
             return null;
         }
+    }
+
+    // A random key per process: the HMAC an unknown repository costs, compared against nothing.
+    private static readonly string UnknownRepositorySecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    private static string Digest(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxBody)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private static string Trim(string name, string suffix) => (name.Length + suffix.Length > 63 ? name[..(63 - suffix.Length)].TrimEnd('-') : name) + suffix;
