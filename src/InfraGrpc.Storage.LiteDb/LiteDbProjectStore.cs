@@ -3,6 +3,7 @@ using InfraGrpc.Domain.Git;
 using InfraGrpc.Domain.Paging;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Resources;
+using InfraGrpc.Domain.Values;
 using InfraGrpc.Storage.LiteDb.Documents;
 using LiteDB;
 
@@ -200,6 +201,46 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
             return true;
         });
         return Task.CompletedTask;
+    }
+
+    public Task<ForcedDeletion?> ForceDeleteAsync(string address, string actor, string reason, DateTimeOffset at, Func<string, bool> isBusy, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Only the index fields of the documents are read, never their JSON, which may be what is broken.
+        var found = store.InTransaction(() =>
+        {
+            var document = Projects.FindById(address) ?? Projects.FindOne(p => p.OrgName == address);
+            if (document is null)
+            {
+                return null;
+            }
+
+            if (isBusy(document.Id))
+            {
+                return new ForcedDeletion(document.Id, document.OrgName, 0, Busy: true);
+            }
+
+            var resources = Resources.Find(r => r.ProjectId == document.Id).Select(r => r.Id[(document.Id.Length + 1)..]).ToList();
+            Projects.Delete(document.Id);
+            Revisions.DeleteMany(Query.And(Query.GT("_id", new BsonValue(document.Id + ":")), Query.LT("_id", new BsonValue(document.Id + ";"))));
+            Resources.DeleteMany(r => r.ProjectId == document.Id);
+            Requests.DeleteMany(r => r.ProjectId == document.Id);
+            var deletion = new Dictionary<string, object?>
+            {
+                ["projectId"] = document.Id,
+                ["qualifiedName"] = document.OrgName,
+                ["actor"] = actor,
+                ["deletedAt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["forced"] = true,
+                ["reason"] = reason,
+                ["resourceRecords"] = resources.Cast<object?>().ToList(),
+            };
+            store.Database.GetCollection<DeletionDocument>(DeletionDocument.Collection)
+                .Insert(new DeletionDocument { Id = Guid.CreateVersion7().ToString("N"), Json = Json.Serialize(deletion) });
+            return new ForcedDeletion(document.Id, document.OrgName, resources.Count);
+        });
+        return Task.FromResult(found);
     }
 
     /// <summary>One transaction: a replayed request id returns the first project, a taken name is refused, otherwise the project and <paramref name="insertRest"/> are stored.</summary>

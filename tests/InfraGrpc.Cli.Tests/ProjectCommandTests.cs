@@ -26,6 +26,23 @@ public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task ForceDelete_RemovesTheRecordWithoutDestroying_AndNeedsAReason()
+    {
+        var install = await CliRunner.RunAsync(server.Host, "chart", "install", "cli-forced", "web-env", "--set", "domain=f.io", "--no-wait");
+        var noReason = await CliRunner.RunAsync(server.Host, "infra-project", "force-delete", "cli-forced");
+        await CliRunner.RunAsync(server.Host, "pipeline", "watch", (await server.Api.Projects.GetProjectAsync(new Contracts.V1.GetProjectRequest { Project = "default/cli-forced" })).Project.LastPipeline.Id);
+
+        var forced = await CliRunner.RunAsync(server.Host, "infra-project", "force-delete", "cli-forced", "--reason", "test of the admin path");
+        var get = await CliRunner.RunAsync(server.Host, "get", "infra-project", "cli-forced");
+
+        Assert.Equal(0, install.ExitCode);
+        Assert.Equal(2, noReason.ExitCode);
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Contains("removed default/cli-forced", forced.Out, StringComparison.Ordinal);
+        Assert.NotEqual(0, get.ExitCode);
+    }
+
+    [Fact]
     public async Task ChartInstall_LocalChartWhoseDeployFails_ExitsOne()
     {
         var folder = Path.Combine(Directory.CreateTempSubdirectory("cli-failing-").FullName, "failing-chart");

@@ -21,6 +21,7 @@ internal static class ProjectCommands
         command.Subcommands.Add(Simple(options, "purge", "Undeploy, then delete the record (kept if the undeploy fails)", async (c, project, _) =>
             (await Projects(c).PurgeProjectAsync(new Proto.PurgeProjectRequest { Project = project }, cancellationToken: c.CancellationToken)).Pipeline));
         command.Subcommands.Add(Delete(options));
+        command.Subcommands.Add(ForceDeleteCommand.Create(options));
         command.Subcommands.Add(History(options));
         command.Subcommands.Add(Diff(options));
         command.Subcommands.Add(Rollback(options));

@@ -65,4 +65,11 @@ public interface IProjectStore
 
     /// <summary>Removes the project, its revisions and resource records and records the deletion; pipelines stay for the audit trail.</summary>
     Task DeleteAsync(ProjectDeletion deletion, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds a project record by id or <c>org/name</c> without reading its content, and removes it with its
+    /// revisions and resource records, writing the deletion; null when there is no such record.
+    /// For records that can no longer be read; destroys nothing.
+    /// </summary>
+    Task<ForcedDeletion?> ForceDeleteAsync(string address, string actor, string reason, DateTimeOffset at, Func<string, bool> isBusy, CancellationToken cancellationToken = default);
 }

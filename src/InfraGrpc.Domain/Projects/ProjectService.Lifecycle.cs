@@ -40,6 +40,24 @@ public sealed partial class ProjectService
         return deployed;
     }
 
+    /// <summary>Removes a record that may be unreadable, without reading it; destroys nothing. An administrator's path.</summary>
+    /// <exception cref="ValidationException">No reason is given.</exception>
+    /// <exception cref="NotFoundException">No such record.</exception>
+    /// <exception cref="PreconditionFailedException">A pipeline of the project is queued or running.</exception>
+    public async Task<ForcedDeletion> ForceDeleteAsync(string address, string reason, string actor, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ValidationException("reason", "say why the record is removed without being read");
+        }
+
+        var removed = await store.ForceDeleteAsync(address, actor, reason.Trim(), Now(), pipelines.HasActivePipeline, cancellationToken)
+            ?? throw new NotFoundException("project", address);
+        return removed.Busy
+            ? throw new PreconditionFailedException("PIPELINE_ACTIVE", $"{removed.QualifiedName} has a pipeline queued or running; cancel it or wait for it to finish")
+            : removed;
+    }
+
     /// <summary>Requests a destroy pipeline whose success deletes the record; if the undeploy fails, the record stays.
     /// A project that never built a revision has nothing to destroy: it is deleted at once and null is returned.</summary>
     public async Task<Pipeline?> PurgeAsync(string address, string actor, CancellationToken cancellationToken = default)

@@ -175,6 +175,12 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         return new Proto.PurgeProjectResponse { Pipeline = PipelineMapper.ToProtoOrNull(pipeline) };
     }
 
+    public override async Task<Proto.ForceDeleteProjectResponse> ForceDeleteProject(Proto.ForceDeleteProjectRequest request, ServerCallContext context)
+    {
+        var removed = await projects.ForceDeleteAsync(request.Project, request.Reason, CallerIdentity.Actor(context), context.CancellationToken);
+        return new Proto.ForceDeleteProjectResponse { ProjectId = removed.ProjectId, QualifiedName = removed.QualifiedName, RemovedResourceRecords = removed.ResourceRecords };
+    }
+
     private static UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
     {
         return new UpdateProjectCommand(

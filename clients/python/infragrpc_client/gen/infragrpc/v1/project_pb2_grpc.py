@@ -87,6 +87,11 @@ class InfraProjectServiceStub(object):
                 request_serializer=infragrpc_dot_v1_dot_project__pb2.PurgeProjectRequest.SerializeToString,
                 response_deserializer=infragrpc_dot_v1_dot_project__pb2.PurgeProjectResponse.FromString,
                 )
+        self.ForceDeleteProject = channel.unary_unary(
+                '/infragrpc.v1.InfraProjectService/ForceDeleteProject',
+                request_serializer=infragrpc_dot_v1_dot_project__pb2.ForceDeleteProjectRequest.SerializeToString,
+                response_deserializer=infragrpc_dot_v1_dot_project__pb2.ForceDeleteProjectResponse.FromString,
+                )
 
 
 class InfraProjectServiceServicer(object):
@@ -196,6 +201,17 @@ class InfraProjectServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ForceDeleteProject(self, request, context):
+        """ForceDeleteProject is the administrator's way out for a record that a bug left unreadable: it
+        removes the project, its revisions and resource records by id or `org/name` without reading them,
+        destroys nothing, and records the deletion with the reason. Use DeleteProject for readable projects.
+        Errors: NOT_FOUND (ResourceInfo), FAILED_PRECONDITION (PreconditionFailure) while a pipeline of the
+        project is queued or running, INVALID_ARGUMENT (BadRequest) without a reason.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_InfraProjectServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -268,6 +284,11 @@ def add_InfraProjectServiceServicer_to_server(servicer, server):
                     servicer.PurgeProject,
                     request_deserializer=infragrpc_dot_v1_dot_project__pb2.PurgeProjectRequest.FromString,
                     response_serializer=infragrpc_dot_v1_dot_project__pb2.PurgeProjectResponse.SerializeToString,
+            ),
+            'ForceDeleteProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForceDeleteProject,
+                    request_deserializer=infragrpc_dot_v1_dot_project__pb2.ForceDeleteProjectRequest.FromString,
+                    response_serializer=infragrpc_dot_v1_dot_project__pb2.ForceDeleteProjectResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -517,5 +538,22 @@ class InfraProjectService(object):
         return grpc.experimental.unary_unary(request, target, '/infragrpc.v1.InfraProjectService/PurgeProject',
             infragrpc_dot_v1_dot_project__pb2.PurgeProjectRequest.SerializeToString,
             infragrpc_dot_v1_dot_project__pb2.PurgeProjectResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ForceDeleteProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/infragrpc.v1.InfraProjectService/ForceDeleteProject',
+            infragrpc_dot_v1_dot_project__pb2.ForceDeleteProjectRequest.SerializeToString,
+            infragrpc_dot_v1_dot_project__pb2.ForceDeleteProjectResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
