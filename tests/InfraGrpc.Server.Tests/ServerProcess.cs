@@ -8,14 +8,24 @@ namespace InfraGrpc.Server.Tests;
 public sealed partial class ServerProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, System.Collections.Concurrent.ConcurrentQueue<string> log)
     {
         _process = process;
+        _log = log;
         Channel = GrpcChannel.ForAddress(address);
     }
 
     public GrpcChannel Channel { get; }
+
+    /// <summary>The server's process id (for /proc readings such as its resident memory).</summary>
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the server wrote (standard output and error), for failure messages.</summary>
+    public string RecentLog => string.Join('\n', _log);
 
     /// <summary>Starts the server and waits for the line that names the bound gRPC address.</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArgs)
@@ -30,14 +40,27 @@ public sealed partial class ServerProcess : IDisposable
 
         var process = Process.Start(start)!;
         var bound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? text)
+        {
+            if (text is not null)
+            {
+                log.Enqueue(text);
+                while (log.Count > 200 && log.TryDequeue(out _))
+                {
+                }
+            }
+        }
+
         process.OutputDataReceived += (_, line) =>
         {
+            Keep(line.Data);
             if (line.Data is { } text && ListeningPattern().Match(text) is { Success: true } match)
             {
                 bound.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var exited = process.WaitForExitAsync();
@@ -47,7 +70,7 @@ public sealed partial class ServerProcess : IDisposable
             throw new InvalidOperationException($"the server exited with {process.ExitCode} before it listened");
         }
 
-        return new ServerProcess(process, await bound.Task);
+        return new ServerProcess(process, await bound.Task, log);
     }
 
     /// <summary>SIGKILL: no shutdown path runs.</summary>

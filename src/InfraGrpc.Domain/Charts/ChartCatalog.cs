@@ -130,7 +130,7 @@ public sealed class ChartCatalog(IChartStore store, ChartRenderer renderer, Time
 
         if (!string.IsNullOrEmpty(version) && !SemVerOrder.IsValid(version))
         {
-            violations.Add(new FieldViolation("version", $"'{version}' is not a SemVer 2.0 version"));
+            violations.Add(new FieldViolation("version", $"'{Excerpt.Of(version)}' is not a SemVer 2.0 version"));
         }
 
         if (violations.Count > 0)

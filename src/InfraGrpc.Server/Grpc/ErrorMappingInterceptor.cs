@@ -43,6 +43,16 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         }
     }
 
+    /// <summary>
+    /// The most characters any one text of an error status carries. Messages often quote the caller's
+    /// input, and status and details travel in HTTP/2 trailers, which clients cap (64 KiB in .NET): an
+    /// error must never grow past what a client can read, whatever the input was.
+    /// </summary>
+    public const int MaxErrorText = 400;
+
+    /// <summary>The most field violations one status lists; the message says how many there were.</summary>
+    public const int MaxViolations = 20;
+
     /// <summary>Builds the rich status for a Domain exception.</summary>
     public static Status ToStatus(DomainException exception)
     {
@@ -50,7 +60,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         {
             ValidationException v => (Code.InvalidArgument, new[] { Any.Pack(ToBadRequest(v.Violations)) }),
             DependencyCycleException c => (Code.InvalidArgument, new[] { Any.Pack(ToBadRequest([new FieldViolation("graph", c.Message)])) }),
-            NotFoundException n => (Code.NotFound, new[] { Any.Pack(new ResourceInfo { ResourceType = n.Entity, ResourceName = n.Id, Description = n.Message }) }),
+            NotFoundException n => (Code.NotFound, new[] { Any.Pack(new ResourceInfo { ResourceType = n.Entity, ResourceName = Clip(n.Id), Description = Clip(n.Message) }) }),
             ConflictException => (Code.AlreadyExists, []),
             PreconditionFailedException p => (Code.FailedPrecondition, new[]
             {
@@ -62,10 +72,10 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         var info = new ErrorInfo { Reason = exception.Reason, Domain = ErrorDomain };
         foreach (var (key, value) in exception.Metadata)
         {
-            info.Metadata[key] = value;
+            info.Metadata[Clip(key)] = Clip(value);
         }
 
-        var status = new Status { Code = (int)code, Message = exception.Message };
+        var status = new Status { Code = (int)code, Message = Clip(exception.Message) };
         status.Details.Add(details);
         status.Details.Add(Any.Pack(info));
         return status;
@@ -74,9 +84,11 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
     private static BadRequest ToBadRequest(IEnumerable<FieldViolation> violations)
     {
         var badRequest = new BadRequest();
-        badRequest.FieldViolations.Add(violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+        badRequest.FieldViolations.Add(violations.Take(MaxViolations).Select(v => new BadRequest.Types.FieldViolation { Field = Clip(v.Field), Description = Clip(v.Description) }));
         return badRequest;
     }
+
+    private static string Clip(string text) => text.Length <= MaxErrorText ? text : string.Concat(text.AsSpan(0, MaxErrorText), $"… ({text.Length} characters)");
 
     private RpcException Map(Exception exception, ServerCallContext context)
     {
