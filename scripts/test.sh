@@ -26,6 +26,13 @@ step "contract: buf lint and buf build"
 npx buf lint || failed_steps=$((failed_steps + 1))
 npx buf build -o /dev/null || failed_steps=$((failed_steps + 1))
 
+step "contract: buf breaking against the previous commit (v1 is public: only additive changes pass)"
+if previous=$(git rev-parse --verify -q HEAD~1); then
+  npx buf breaking --against ".git#ref=$previous" || failed_steps=$((failed_steps + 1))
+else
+  echo "no previous commit in this clone (shallow?): nothing to compare against"
+fi
+
 step "generated clients match the protos (scripts/generate-clients.sh, then git diff)"
 if ./scripts/generate-clients.sh >/dev/null && git diff --exit-code --stat -- clients/ && [ -z "$(git status --porcelain -- clients/*/src/gen clients/python/infragrpc_client/gen)" ]; then
   echo "generated code is current"

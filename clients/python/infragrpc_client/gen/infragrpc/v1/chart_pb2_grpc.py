@@ -8,6 +8,11 @@ from infragrpc.v1 import chart_pb2 as infragrpc_dot_v1_dot_chart__pb2
 class InfraChartServiceStub(object):
     """InfraChartService is the chart catalog: publish versioned Infra Charts, browse them, and preview
     what a chart renders for a set of values without storing anything.
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     def __init__(self, channel):
@@ -51,11 +56,17 @@ class InfraChartServiceStub(object):
 class InfraChartServiceServicer(object):
     """InfraChartService is the chart catalog: publish versioned Infra Charts, browse them, and preview
     what a chart renders for a set of values without storing anything.
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     def PublishChart(self, request, context):
         """PublishChart stores a new chart version from files or a .tgz archive. Versions are immutable:
         publishing identical content again is a no-op, different content is ALREADY_EXISTS.
+        Errors: INVALID_ARGUMENT (BadRequest) naming chart files and template file:line; ALREADY_EXISTS (ErrorInfo: published_digest, digest).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -64,6 +75,7 @@ class InfraChartServiceServicer(object):
     def GetChart(self, request, context):
         """GetChart returns one chart version (the latest when no version is given) with its parameters,
         README and files.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -71,6 +83,7 @@ class InfraChartServiceServicer(object):
 
     def ListCharts(self, request, context):
         """ListCharts returns the latest version of each chart, optionally filtered by text.
+        Errors: INVALID_ARGUMENT (BadRequest) for page_size and page_token.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -78,6 +91,7 @@ class InfraChartServiceServicer(object):
 
     def ListChartVersions(self, request, context):
         """ListChartVersions returns every published version of one chart, newest first.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -86,6 +100,7 @@ class InfraChartServiceServicer(object):
     def DeleteChartVersion(self, request, context):
         """DeleteChartVersion removes one version from the catalog. Projects created from it keep working:
         they hold their own snapshot of the chart files.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -94,6 +109,7 @@ class InfraChartServiceServicer(object):
     def RenderChart(self, request, context):
         """RenderChart renders a catalog chart or inline chart files with values and returns the manifests,
         the dependency graph and diagnostics. Nothing is stored.
+        Errors: INVALID_ARGUMENT (BadRequest) naming values.*, set[i] and template file:line; NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -142,6 +158,11 @@ def add_InfraChartServiceServicer_to_server(servicer, server):
 class InfraChartService(object):
     """InfraChartService is the chart catalog: publish versioned Infra Charts, browse them, and preview
     what a chart renders for a set of values without storing anything.
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     @staticmethod

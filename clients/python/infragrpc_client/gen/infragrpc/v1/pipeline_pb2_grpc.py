@@ -8,6 +8,11 @@ from infragrpc.v1 import pipeline_pb2 as infragrpc_dot_v1_dot_pipeline__pb2
 class PipelineServiceStub(object):
     """PipelineService runs, inspects and watches Infra Pipelines: the build stage (render, validate,
     graph, resolve, preview) and the deploy stage (one Stack Job per resource, in dependency order).
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     def __init__(self, channel):
@@ -61,12 +66,18 @@ class PipelineServiceStub(object):
 class PipelineServiceServicer(object):
     """PipelineService runs, inspects and watches Infra Pipelines: the build stage (render, validate,
     graph, resolve, preview) and the deploy stage (one Stack Job per resource, in dependency order).
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     def RunPipeline(self, request, context):
         """RunPipeline starts a pipeline for a project's current revision: a redeploy (drift correction,
         retry after a failure), an undeploy, or a deploy of a given git commit. It queues behind a
         running pipeline of the same project.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when pipelines are disabled or the revision does not exist.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -74,6 +85,7 @@ class PipelineServiceServicer(object):
 
     def GetPipeline(self, request, context):
         """GetPipeline returns one pipeline with its stages, nodes, stack jobs and gates.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -81,6 +93,7 @@ class PipelineServiceServicer(object):
 
     def ListPipelines(self, request, context):
         """ListPipelines lists pipelines by project, status and result, newest first.
+        Errors: INVALID_ARGUMENT (BadRequest).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -88,6 +101,7 @@ class PipelineServiceServicer(object):
 
     def GetLastPipeline(self, request, context):
         """GetLastPipeline returns the most recent pipeline of a project.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -97,6 +111,7 @@ class PipelineServiceServicer(object):
         """WatchPipeline streams a snapshot, then every change with a monotonic sequence number, and ends
         after the terminal event. Resume with after_sequence to receive what was missed. Disconnecting
         never cancels the pipeline.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -104,6 +119,7 @@ class PipelineServiceServicer(object):
 
     def StreamStackJobLogs(self, request, context):
         """StreamStackJobLogs streams the log lines of one node's stack job, replaying and then following.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -112,6 +128,7 @@ class PipelineServiceServicer(object):
     def CancelPipeline(self, request, context):
         """CancelPipeline stops a pipeline gracefully: running stack jobs finish their current operation,
         nothing new starts, the rest are cancelled.
+        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -119,6 +136,7 @@ class PipelineServiceServicer(object):
 
     def ResolveManualGate(self, request, context):
         """ResolveManualGate approves or rejects a gate that a pipeline is waiting on.
+        Errors: INVALID_ARGUMENT (BadRequest) for gate_id; NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not running.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -177,6 +195,11 @@ def add_PipelineServiceServicer_to_server(servicer, server):
 class PipelineService(object):
     """PipelineService runs, inspects and watches Infra Pipelines: the build stage (render, validate,
     graph, resolve, preview) and the deploy stage (one Stack Job per resource, in dependency order).
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     @staticmethod

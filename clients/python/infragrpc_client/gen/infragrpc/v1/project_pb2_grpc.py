@@ -9,6 +9,11 @@ class InfraProjectServiceStub(object):
     """InfraProjectService manages Infra Projects: configured instances of a chart or of a git repository
     of manifests, with every revision since they were created. Projects are addressed by id or by
     `org/name` wherever a request has a `project` field.
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     def __init__(self, channel):
@@ -98,11 +103,17 @@ class InfraProjectServiceServicer(object):
     """InfraProjectService manages Infra Projects: configured instances of a chart or of a git repository
     of manifests, with every revision since they were created. Projects are addressed by id or by
     `org/name` wherever a request has a `project` field.
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     def CreateProject(self, request, context):
         """CreateProject creates a project from a chart (a snapshot of its files is kept) or a git source,
         stores revision 1 and requests a deploy pipeline unless pipelines are disabled.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo) for the chart; ALREADY_EXISTS (ErrorInfo: project, project_id).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -110,6 +121,7 @@ class InfraProjectServiceServicer(object):
 
     def GetProject(self, request, context):
         """GetProject returns a project with its current revision, status and last pipeline.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -117,6 +129,7 @@ class InfraProjectServiceServicer(object):
 
     def ListProjects(self, request, context):
         """ListProjects lists projects filtered by org, env, chart, labels and text.
+        Errors: INVALID_ARGUMENT (BadRequest) for label_selector, page_size and page_token.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -125,6 +138,7 @@ class InfraProjectServiceServicer(object):
     def UpdateProject(self, request, context):
         """UpdateProject changes values, source or pipeline controls, appending a revision. The request names
         the revision it was based on; a stale one is ABORTED.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision) for a stale base_revision.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -132,6 +146,7 @@ class InfraProjectServiceServicer(object):
 
     def PreviewProject(self, request, context):
         """PreviewProject returns what UpdateProject would produce (revision, diff) without storing anything.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -139,6 +154,7 @@ class InfraProjectServiceServicer(object):
 
     def UpgradeProjectChart(self, request, context):
         """UpgradeProjectChart moves a chart project to another chart version, re-validating its values.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) for projects not made from a catalog chart; ABORTED (ErrorInfo: current_revision).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -146,6 +162,7 @@ class InfraProjectServiceServicer(object):
 
     def ListProjectRevisions(self, request, context):
         """ListProjectRevisions lists a project's revisions, newest first.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -153,6 +170,7 @@ class InfraProjectServiceServicer(object):
 
     def GetProjectRevision(self, request, context):
         """GetProjectRevision returns one revision with its values, manifests and graph.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -160,6 +178,7 @@ class InfraProjectServiceServicer(object):
 
     def DiffProjectRevisions(self, request, context):
         """DiffProjectRevisions compares two revisions: values by key, chart version, manifests per resource.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -167,6 +186,7 @@ class InfraProjectServiceServicer(object):
 
     def RollbackProject(self, request, context):
         """RollbackProject copies an earlier revision forward as a new revision and deploys it.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -174,6 +194,7 @@ class InfraProjectServiceServicer(object):
 
     def ListProjectResources(self, request, context):
         """ListProjectResources lists a project's resources with their deployed state and outputs.
+        Errors: NOT_FOUND (ResourceInfo).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -181,6 +202,7 @@ class InfraProjectServiceServicer(object):
 
     def UndeployProject(self, request, context):
         """UndeployProject destroys every resource in reverse dependency order and keeps the record.
+        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -189,6 +211,7 @@ class InfraProjectServiceServicer(object):
     def DeleteProject(self, request, context):
         """DeleteProject removes the record only and never destroys anything; while resources are deployed
         it is FAILED_PRECONDITION unless orphan_resources is set.
+        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) while resources are deployed or a pipeline is active.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -196,6 +219,7 @@ class InfraProjectServiceServicer(object):
 
     def PurgeProject(self, request, context):
         """PurgeProject undeploys and then deletes; if the undeploy fails the record stays.
+        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -301,6 +325,11 @@ class InfraProjectService(object):
     """InfraProjectService manages Infra Projects: configured instances of a chart or of a git repository
     of manifests, with every revision since they were created. Projects are addressed by id or by
     `org/name` wherever a request has a `project` field.
+
+    Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+    stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+    messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+    RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
     """
 
     @staticmethod

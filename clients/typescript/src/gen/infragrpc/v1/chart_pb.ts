@@ -893,12 +893,18 @@ export const ParameterTypeSchema: GenEnum<ParameterType> = /*@__PURE__*/
  * InfraChartService is the chart catalog: publish versioned Infra Charts, browse them, and preview
  * what a chart renders for a set of values without storing anything.
  *
+ * Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+ * stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+ * messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+ * RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
+ *
  * @generated from service infragrpc.v1.InfraChartService
  */
 export const InfraChartService: GenService<{
   /**
    * PublishChart stores a new chart version from files or a .tgz archive. Versions are immutable:
    * publishing identical content again is a no-op, different content is ALREADY_EXISTS.
+   * Errors: INVALID_ARGUMENT (BadRequest) naming chart files and template file:line; ALREADY_EXISTS (ErrorInfo: published_digest, digest).
    *
    * @generated from rpc infragrpc.v1.InfraChartService.PublishChart
    */
@@ -910,6 +916,7 @@ export const InfraChartService: GenService<{
   /**
    * GetChart returns one chart version (the latest when no version is given) with its parameters,
    * README and files.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraChartService.GetChart
    */
@@ -920,6 +927,7 @@ export const InfraChartService: GenService<{
   },
   /**
    * ListCharts returns the latest version of each chart, optionally filtered by text.
+   * Errors: INVALID_ARGUMENT (BadRequest) for page_size and page_token.
    *
    * @generated from rpc infragrpc.v1.InfraChartService.ListCharts
    */
@@ -930,6 +938,7 @@ export const InfraChartService: GenService<{
   },
   /**
    * ListChartVersions returns every published version of one chart, newest first.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraChartService.ListChartVersions
    */
@@ -941,6 +950,7 @@ export const InfraChartService: GenService<{
   /**
    * DeleteChartVersion removes one version from the catalog. Projects created from it keep working:
    * they hold their own snapshot of the chart files.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraChartService.DeleteChartVersion
    */
@@ -952,6 +962,7 @@ export const InfraChartService: GenService<{
   /**
    * RenderChart renders a catalog chart or inline chart files with values and returns the manifests,
    * the dependency graph and diagnostics. Nothing is stored.
+   * Errors: INVALID_ARGUMENT (BadRequest) naming values.*, set[i] and template file:line; NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraChartService.RenderChart
    */

@@ -1508,6 +1508,11 @@ export const LogStreamSchema: GenEnum<LogStream> = /*@__PURE__*/
  * PipelineService runs, inspects and watches Infra Pipelines: the build stage (render, validate,
  * graph, resolve, preview) and the deploy stage (one Stack Job per resource, in dependency order).
  *
+ * Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+ * stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+ * messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+ * RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
+ *
  * @generated from service infragrpc.v1.PipelineService
  */
 export const PipelineService: GenService<{
@@ -1515,6 +1520,7 @@ export const PipelineService: GenService<{
    * RunPipeline starts a pipeline for a project's current revision: a redeploy (drift correction,
    * retry after a failure), an undeploy, or a deploy of a given git commit. It queues behind a
    * running pipeline of the same project.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when pipelines are disabled or the revision does not exist.
    *
    * @generated from rpc infragrpc.v1.PipelineService.RunPipeline
    */
@@ -1525,6 +1531,7 @@ export const PipelineService: GenService<{
   },
   /**
    * GetPipeline returns one pipeline with its stages, nodes, stack jobs and gates.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.PipelineService.GetPipeline
    */
@@ -1535,6 +1542,7 @@ export const PipelineService: GenService<{
   },
   /**
    * ListPipelines lists pipelines by project, status and result, newest first.
+   * Errors: INVALID_ARGUMENT (BadRequest).
    *
    * @generated from rpc infragrpc.v1.PipelineService.ListPipelines
    */
@@ -1545,6 +1553,7 @@ export const PipelineService: GenService<{
   },
   /**
    * GetLastPipeline returns the most recent pipeline of a project.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.PipelineService.GetLastPipeline
    */
@@ -1557,6 +1566,7 @@ export const PipelineService: GenService<{
    * WatchPipeline streams a snapshot, then every change with a monotonic sequence number, and ends
    * after the terminal event. Resume with after_sequence to receive what was missed. Disconnecting
    * never cancels the pipeline.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.PipelineService.WatchPipeline
    */
@@ -1567,6 +1577,7 @@ export const PipelineService: GenService<{
   },
   /**
    * StreamStackJobLogs streams the log lines of one node's stack job, replaying and then following.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.PipelineService.StreamStackJobLogs
    */
@@ -1578,6 +1589,7 @@ export const PipelineService: GenService<{
   /**
    * CancelPipeline stops a pipeline gracefully: running stack jobs finish their current operation,
    * nothing new starts, the rest are cancelled.
+   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
    *
    * @generated from rpc infragrpc.v1.PipelineService.CancelPipeline
    */
@@ -1588,6 +1600,7 @@ export const PipelineService: GenService<{
   },
   /**
    * ResolveManualGate approves or rejects a gate that a pipeline is waiting on.
+   * Errors: INVALID_ARGUMENT (BadRequest) for gate_id; NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not running.
    *
    * @generated from rpc infragrpc.v1.PipelineService.ResolveManualGate
    */

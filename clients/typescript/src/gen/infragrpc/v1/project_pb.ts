@@ -1902,12 +1902,18 @@ export const ChangeTypeSchema: GenEnum<ChangeType> = /*@__PURE__*/
  * of manifests, with every revision since they were created. Projects are addressed by id or by
  * `org/name` wherever a request has a `project` field.
  *
+ * Errors, for every RPC below: each error carries google.rpc.ErrorInfo (domain `infragrpc.dev` and a
+ * stable reason). A request that cannot be decoded (malformed bytes, invalid UTF-8, nesting past 100
+ * messages) is INVALID_ARGUMENT with BadRequest on the field `request`; a message over 32 MiB is
+ * RESOURCE_EXHAUSTED. Texts in errors are clipped to 400 characters and at most 20 field violations.
+ *
  * @generated from service infragrpc.v1.InfraProjectService
  */
 export const InfraProjectService: GenService<{
   /**
    * CreateProject creates a project from a chart (a snapshot of its files is kept) or a git source,
    * stores revision 1 and requests a deploy pipeline unless pipelines are disabled.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo) for the chart; ALREADY_EXISTS (ErrorInfo: project, project_id).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.CreateProject
    */
@@ -1918,6 +1924,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * GetProject returns a project with its current revision, status and last pipeline.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.GetProject
    */
@@ -1928,6 +1935,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * ListProjects lists projects filtered by org, env, chart, labels and text.
+   * Errors: INVALID_ARGUMENT (BadRequest) for label_selector, page_size and page_token.
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.ListProjects
    */
@@ -1939,6 +1947,7 @@ export const InfraProjectService: GenService<{
   /**
    * UpdateProject changes values, source or pipeline controls, appending a revision. The request names
    * the revision it was based on; a stale one is ABORTED.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision) for a stale base_revision.
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.UpdateProject
    */
@@ -1949,6 +1958,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * PreviewProject returns what UpdateProject would produce (revision, diff) without storing anything.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.PreviewProject
    */
@@ -1959,6 +1969,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * UpgradeProjectChart moves a chart project to another chart version, re-validating its values.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) for projects not made from a catalog chart; ABORTED (ErrorInfo: current_revision).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.UpgradeProjectChart
    */
@@ -1969,6 +1980,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * ListProjectRevisions lists a project's revisions, newest first.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.ListProjectRevisions
    */
@@ -1979,6 +1991,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * GetProjectRevision returns one revision with its values, manifests and graph.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.GetProjectRevision
    */
@@ -1989,6 +2002,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * DiffProjectRevisions compares two revisions: values by key, chart version, manifests per resource.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.DiffProjectRevisions
    */
@@ -1999,6 +2013,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * RollbackProject copies an earlier revision forward as a new revision and deploys it.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.RollbackProject
    */
@@ -2009,6 +2024,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * ListProjectResources lists a project's resources with their deployed state and outputs.
+   * Errors: NOT_FOUND (ResourceInfo).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.ListProjectResources
    */
@@ -2019,6 +2035,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * UndeployProject destroys every resource in reverse dependency order and keeps the record.
+   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.UndeployProject
    */
@@ -2030,6 +2047,7 @@ export const InfraProjectService: GenService<{
   /**
    * DeleteProject removes the record only and never destroys anything; while resources are deployed
    * it is FAILED_PRECONDITION unless orphan_resources is set.
+   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) while resources are deployed or a pipeline is active.
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.DeleteProject
    */
@@ -2040,6 +2058,7 @@ export const InfraProjectService: GenService<{
   },
   /**
    * PurgeProject undeploys and then deletes; if the undeploy fails the record stays.
+   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.PurgeProject
    */
