@@ -37,6 +37,35 @@ public sealed class ValueLimitTests
         Assert.Equal("set[0]", Assert.Single(error.Violations).Field);
     }
 
+    [Theory]
+    [InlineData(ValueLimits.MaxKeyLength, true)]
+    [InlineData(ValueLimits.MaxKeyLength + 1, false)]
+    public void Render_SetKeyLength_IsBoundedAtTheLimit(int length, bool accepted)
+    {
+        var key = "o." + new string('k', length - 2);
+
+        var outcome = Record.Exception(() => Chart.Render(key + "=1"));
+
+        Assert.Equal(accepted, outcome is null);
+    }
+
+    [Theory]
+    [InlineData(ValueLimits.MaxDepth, true)]
+    [InlineData(ValueLimits.MaxDepth + 1, false)]
+    public void Render_ValueLayerDepth_IsBoundedAtTheLimit(int depth, bool accepted)
+    {
+        // The layer itself is one level; the parameter's value fills the rest.
+        object? value = 1L;
+        for (var i = 1; i < depth; i++)
+        {
+            value = new Dictionary<string, object?> { ["a"] = value };
+        }
+
+        var outcome = Record.Exception(() => Chart.Render(null, [new Dictionary<string, object?> { ["o"] = value }], []));
+
+        Assert.Equal(accepted, outcome is null);
+    }
+
     [Fact]
     public void Render_ValueLayerPastTheDepthLimit_IsAValidationError()
     {

@@ -171,6 +171,19 @@ public sealed class HostileInputTests(ProjectServerFixture server) : IClassFixtu
         await AssertServingAsync();
     }
 
+    [Theory]
+    [InlineData(31_000_000, StatusCode.NotFound)]
+    [InlineData(33 * 1024 * 1024, StatusCode.ResourceExhausted)]
+    public async Task GetProject_BodyBetweenKestrelsOldLimitAndPastTheGrpcLimit_IsAClearStatus(int length, StatusCode expected)
+    {
+        var body = new Proto.GetProjectRequest { Project = new string('p', length) }.ToByteArray();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => RawCallAsync("/infragrpc.v1.InfraProjectService/GetProject", body));
+
+        Assert.Equal(expected, error.StatusCode);
+        await AssertServingAsync();
+    }
+
     [Fact]
     public async Task GetProject_VeryLongUnknownId_IsNotFoundWithAShortMessage()
     {
