@@ -39,6 +39,15 @@ public sealed class ManifestInjectionTests
         "- a",
         "? a",
         "a\uFDD1\n---\nkind: Evil\uFDD0b",
+        "{{values.tags}}",
+        "}}{{",
+        "a\n  nested: {{x}}",
+        "%YAML 1.2",
+        "a\t#b",
+        "|\n  block",
+        "> folded",
+        "@reserved",
+        "`backtick",
     ];
 
     [Theory]

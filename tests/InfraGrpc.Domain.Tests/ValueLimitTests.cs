@@ -114,6 +114,24 @@ public sealed class ValueLimitTests
         Assert.True(GC.GetTotalAllocatedBytes() - before < 512L * 1024 * 1024, "the join was refused before a gigabyte string was allocated");
     }
 
+    [Theory]
+    [InlineData(4_900, true)]
+    [InlineData(5_001, false)]
+    public void Render_HelperResultAtAndPastTheOutputLimit_IsBoundedBeforeItIsBuilt(int items, bool accepted)
+    {
+        var limits = ChartLimits.Default with { MaxRenderedBytes = 10_000 };
+        var list = string.Join(',', Enumerable.Repeat("x", items));
+        var chart = new ChartBuilder(values: Values).With("templates/a.yaml", ChartBuilder.Manifest("AwsVpc", "v", $"{{v: {{{{join (split \"{list}\" \",\") \"-\"}}}} }}"));
+
+        var outcome = Record.Exception(() => chart.Render(limits, [], []));
+
+        Assert.Equal(accepted, outcome is null);
+        if (!accepted)
+        {
+            Assert.Contains("helper would build 10001 characters", Assert.IsType<ValidationException>(outcome).Violations[0].Description, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Render_UnclosedFlowCollections_IsAValidationErrorNamingTheFile()
     {
