@@ -237,6 +237,44 @@ public sealed class HostileInputTests(ProjectServerFixture server) : IClassFixtu
         await RpcAssert.ThrowsAsync(StatusCode.NotFound, () => Api.Charts.GetChartAsync(new Proto.GetChartRequest { Name = "never-renders" }).ResponseAsync);
     }
 
+    [Fact]
+    public async Task PublishChart_ValidButHugeSemVer_IsInvalidArgument()
+    {
+        var files = new Proto.ChartFiles();
+        files.Files.Add(Charts.File("Chart.yaml", $"apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {{name: huge-version}}\nspec: {{version: 1.0.0-{new string('a', 2_000)}}}\n"));
+        files.Files.Add(Charts.File("templates/a.yaml", "apiVersion: x.io/v1\nkind: A\nmetadata: {name: a}\n"));
+
+        await RpcAssert.InvalidArgumentAsync(() => Api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = files }).ResponseAsync);
+    }
+
+    [Theory]
+    [InlineData("Kind")]
+    [InlineData("name")]
+    public async Task CreateProject_ResourceKeyTooLongToIndex_IsInvalidArgument(string part)
+    {
+        var kind = part == "Kind" ? "A" + new string('b', 2_000) : "Thing";
+        var name = part == "name" ? string.Concat(Enumerable.Repeat("😀", 250)) : "a";
+        var files = new Proto.ChartFiles();
+        files.Files.Add(Charts.File("Chart.yaml", "apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {name: long-keys}\nspec: {version: 1.0.0}\n"));
+        files.Files.Add(Charts.File("templates/a.yaml", $"apiVersion: x.io/v1\nkind: {kind}\nmetadata: {{name: \"{name}\"}}\n"));
+
+        await RpcAssert.InvalidArgumentAsync(() => Api.Projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "long-keys", Org = "hostile", Env = "dev", ChartFiles = files }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task CreateProject_GitUrlTooLongToIndex_IsInvalidArgument()
+    {
+        var violations = await RpcAssert.InvalidArgumentAsync(() => Api.Projects.CreateProjectAsync(new Proto.CreateProjectRequest
+        {
+            Name = "long-url",
+            Org = "hostile",
+            Env = "dev",
+            Git = new Proto.GitSourceInput { Url = "https://example.invalid/" + new string('r', 5_000), Ref = "main" },
+        }).ResponseAsync);
+
+        Assert.Contains(violations, v => v.Field == "git.url");
+    }
+
     private async Task<string> CreateWithRevisionsAsync(string name)
     {
         var created = await Api.Projects.CreateProjectAsync(new Proto.CreateProjectRequest

@@ -87,22 +87,25 @@ public sealed partial class ProjectService
         return new ProjectChange(changed ? updated : project, null, null, null, null) { LabelsChanged = changed, SourceChanged = changed };
     }
 
+    private const int MaxGitUrlBytes = 512;
+
     private static List<FieldViolation> GitViolations(ProjectGit git)
     {
         var violations = new List<FieldViolation>();
-        if (string.IsNullOrWhiteSpace(git.Url) || git.Url.StartsWith('-'))
+        // The URL is a store index key (at most 1,023 bytes in LiteDB), so it is bounded well below that.
+        if (string.IsNullOrWhiteSpace(git.Url) || git.Url.StartsWith('-') || System.Text.Encoding.UTF8.GetByteCount(git.Url) > MaxGitUrlBytes || git.Url.Any(char.IsControl))
         {
-            violations.Add(new FieldViolation("git.url", "is required: an https, ssh or file:// URL, or a local path"));
+            violations.Add(new FieldViolation("git.url", $"is required: an https, ssh or file:// URL, or a local path, of at most {MaxGitUrlBytes} bytes"));
         }
 
-        if (string.IsNullOrWhiteSpace(git.Ref) || git.Ref.StartsWith('-') || git.Ref.Contains("..", StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(git.Ref) || git.Ref.StartsWith('-') || git.Ref.Contains("..", StringComparison.Ordinal) || git.Ref.Length > 255 || git.Ref.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
         {
-            violations.Add(new FieldViolation("git.ref", "must be a branch, tag or commit"));
+            violations.Add(new FieldViolation("git.ref", "must be a branch, tag or commit (at most 255 characters, no white space)"));
         }
 
-        if (git.Path.Contains("..", StringComparison.Ordinal))
+        if (git.Path.Contains("..", StringComparison.Ordinal) || git.Path.Length > 1024 || git.Path.Any(char.IsControl))
         {
-            violations.Add(new FieldViolation("git.path", "must be a folder inside the repository"));
+            violations.Add(new FieldViolation("git.path", "must be a folder inside the repository (at most 1,024 characters)"));
         }
 
         return violations;

@@ -88,9 +88,10 @@ public static partial class ManifestParser
         }
 
         var name = metadataMap?.GetValueOrDefault("name") as string;
-        if (metadataMap is not null && (string.IsNullOrEmpty(name) || !NamePattern().IsMatch(name)))
+        // 253 bytes as well as characters: the name is part of store keys, which have a byte limit.
+        if (metadataMap is not null && (string.IsNullOrEmpty(name) || !NamePattern().IsMatch(name) || System.Text.Encoding.UTF8.GetByteCount(name) > 253))
         {
-            Fail("metadata.name", "required: 1 to 253 characters, without '/', white space or control characters");
+            Fail("metadata.name", "required: 1 to 253 characters (and bytes), without '/', white space or control characters");
         }
 
         var spec = root.GetValueOrDefault("spec") switch
@@ -279,7 +280,7 @@ public static partial class ManifestParser
     [GeneratedRegex(@"^[A-Za-z0-9.\-]+/[A-Za-z0-9.\-]+$")]
     private static partial Regex ApiVersionPattern();
 
-    [GeneratedRegex(@"^[A-Z][A-Za-z0-9]*$")]
+    [GeneratedRegex(@"^[A-Z][A-Za-z0-9]{0,62}$")]
     private static partial Regex KindPattern();
 
     // What clouds accept (analytics_db, ml_dataset, MixedCase), less what breaks the Kind/name key or a log line.

@@ -13,6 +13,12 @@ namespace InfraGrpc.Server.Tests.Fuzz;
 /// </summary>
 internal sealed class HostileMessages(FuzzTargets targets)
 {
+    // In "mostly valid" requests every field is plausible except about one in this many, so a request
+    // gets past the first checks and its one hostile value reaches the deeper code.
+    private const int HostileOneIn = 8;
+    [ThreadStatic]
+    private static bool _mostlyValid;
+
     private const int MaxMessageDepth = 6;
 
     private static readonly string[] Strings =
@@ -36,6 +42,8 @@ internal sealed class HostileMessages(FuzzTargets targets)
         string.Concat(Enumerable.Repeat("{{#if env}}", 200)) + string.Concat(Enumerable.Repeat("{{/if}}", 200)),
         "apiVersion: x.io/v1\nkind: A\nmetadata: {name: a, relationships: [{kind: A, name: a}]}\n",
         "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: \"{{values.x}}\"}\nspec: {v: {{values.x}} }\n",
+        "apiVersion: x.io/v1\nkind: A" + new string('b', 2_000) + "\nmetadata: {name: a}\n",
+        "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: \"" + string.Concat(Enumerable.Repeat("é", 200)) + "\"}\n",
     ];
 
     private static readonly string[] ChartPaths =
@@ -52,7 +60,12 @@ internal sealed class HostileMessages(FuzzTargets targets)
         "params:\n  - {name: x, type: nonsense}\n", "params: [" + new string('[', 200) + "\n",
     ];
 
-    public IMessage Build(MessageDescriptor descriptor, Random random) => Message(descriptor, random, 0);
+    /// <summary>Half of the messages are hostile throughout; the other half are plausible with a few hostile fields.</summary>
+    public IMessage Build(MessageDescriptor descriptor, Random random)
+    {
+        _mostlyValid = random.Next(2) == 0;
+        return Message(descriptor, random, 0);
+    }
 
     /// <summary>Request bytes: the message, sometimes damaged (truncated, flipped, padded, or with a string that is not UTF-8).</summary>
     public static byte[] Encode(MessageDescriptor descriptor, IMessage message, Random random)
@@ -126,6 +139,9 @@ internal sealed class HostileMessages(FuzzTargets targets)
 
     private object Scalar(FieldDescriptor field, Random random, int depth) => field.FieldType switch
     {
+        FieldType.String when _mostlyValid && random.Next(HostileOneIn) != 0 => Plausible(field.Name, random),
+        FieldType.Int32 when _mostlyValid && random.Next(HostileOneIn) != 0 => Pick(random, 0, 1, 2, 10),
+        FieldType.Message when _mostlyValid && field.MessageType.ClrType == typeof(Struct) && random.Next(HostileOneIn) != 0 => PlausibleStruct(random),
         FieldType.String => Text(field.Name, random),
         FieldType.Bytes => ByteString.CopyFrom(Bytes(random)),
         FieldType.Bool => random.Next(2) == 0,
@@ -145,22 +161,38 @@ internal sealed class HostileMessages(FuzzTargets targets)
         _ => throw new NotSupportedException(field.FieldType.ToString()),
     };
 
+    private string Plausible(string field, Random random)
+    {
+        var choices = Choices(field, random);
+        return choices.Count > 0 ? choices[random.Next(choices.Count)] : field switch
+        {
+            "url" => Pick(random, "https://example.invalid/repo.git", "https://example.invalid/" + new string('r', 5_000), "/tmp/does-not-exist"),
+            "ref" => Pick(random, "main", "refs/pull/1/head", "v1.0.0"),
+            "request_id" => Guid.NewGuid().ToString("N"),
+            "node_key" => Pick(random, "AwsVpc/dev-vpc", "AwsEcsService/web"),
+            "webhook_secret" => "s3cret",
+            _ => Pick(random, "a", "fuzz", "x-1"),
+        };
+    }
+
+    private IReadOnlyList<string> Choices(string field, Random random) => field switch
+    {
+        "project" or "project_id" => targets.Projects,
+        "pipeline_id" => targets.Pipelines,
+        "name" or "chart_name" => (string[])["web-env", "static-website", "fuzz-chart", "gcp-cloud-run-environment", "fuzz-new"],
+        "version" => ["1.0.0", "", "2.0.0-rc.1", "1.0.0-" + new string('a', 2_000)],
+        "org" => ["fuzz", "default", ""],
+        "env" => ["dev", "prod", ""],
+        "page_token" => targets.PageTokens,
+        "set" => ["domain=a.io", "replicas=3", "replicas=1e400", "envVars" + string.Concat(Enumerable.Repeat(".a", 10_000)) + "=1", "domain=" + Strings[random.Next(Strings.Length)]],
+        "path" => ChartPaths,
+        "label_selector" => ["tier=gold", "team = a", "team=a,team=b", "team!=a", "a=b=c", ","],
+        _ => [],
+    };
+
     private string Text(string field, Random random)
     {
-        IReadOnlyList<string> plausible = field switch
-        {
-            "project" or "project_id" => targets.Projects,
-            "pipeline_id" => targets.Pipelines,
-            "name" or "chart_name" => (string[])["web-env", "static-website", "fuzz-chart", "gcp-cloud-run-environment"],
-            "version" => ["1.0.0", "", "2.0.0-rc.1"],
-            "org" => ["fuzz", "default", ""],
-            "env" => ["dev", "prod", ""],
-            "page_token" => targets.PageTokens,
-            "set" => ["domain=a.io", "replicas=3", "replicas=1e400", "envVars" + string.Concat(Enumerable.Repeat(".a", 10_000)) + "=1", "domain=" + Strings[random.Next(Strings.Length)]],
-            "path" => ChartPaths,
-            "label_selector" => ["tier=gold", "team = a", "team=a,team=b", "team!=a", "a=b=c", ","],
-            _ => [],
-        };
+        var plausible = Choices(field, random);
         return random.Next(3) switch
         {
             0 when plausible.Count > 0 => plausible[random.Next(plausible.Count)],
@@ -195,6 +227,18 @@ internal sealed class HostileMessages(FuzzTargets targets)
                 random.NextBytes(raw);
                 return raw;
         }
+    }
+
+    private static Struct PlausibleStruct(Random random)
+    {
+        var root = new Struct();
+        root.Fields["domain"] = Value.ForString(Pick(random, "a.io", "fuzz.io"));
+        if (random.Next(2) == 0)
+        {
+            root.Fields["replicas"] = Value.ForNumber(Pick(random, 1, 3, 5));
+        }
+
+        return root;
     }
 
     private static Struct HostileStruct(Random random)
