@@ -38,6 +38,7 @@ public sealed class ManifestValidationTests
     [InlineData("analytics_db")]
     [InlineData("ml_dataset")]
     [InlineData("MixedCase.Name-1")]
+    [InlineData("données-😀")]
     public void Parse_NamesRealCloudsAccept_AreAccepted(string name)
     {
         var resources = Parse(("templates/t.yaml", ChartBuilder.Manifest("GcpBigQueryDataset", name)));

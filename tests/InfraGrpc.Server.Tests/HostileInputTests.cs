@@ -253,7 +253,7 @@ public sealed class HostileInputTests(ProjectServerFixture server) : IClassFixtu
     public async Task CreateProject_ResourceKeyTooLongToIndex_IsInvalidArgument(string part)
     {
         var kind = part == "Kind" ? "A" + new string('b', 2_000) : "Thing";
-        var name = part == "name" ? string.Concat(Enumerable.Repeat("😀", 250)) : "a";
+        var name = part == "name" ? string.Concat(Enumerable.Repeat("語", 100)) : "a";
         var files = new Proto.ChartFiles();
         files.Files.Add(Charts.File("Chart.yaml", "apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {name: long-keys}\nspec: {version: 1.0.0}\n"));
         files.Files.Add(Charts.File("templates/a.yaml", $"apiVersion: x.io/v1\nkind: {kind}\nmetadata: {{name: \"{name}\"}}\n"));

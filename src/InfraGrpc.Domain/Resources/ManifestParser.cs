@@ -284,6 +284,6 @@ public static partial class ManifestParser
     private static partial Regex KindPattern();
 
     // What clouds accept (analytics_db, ml_dataset, MixedCase), less what breaks the Kind/name key or a log line.
-    [GeneratedRegex(@"^[^/\s\p{C}]{1,253}$")]
+    [GeneratedRegex(@"^[^/\s\p{Cc}\p{Cf}\p{Co}\p{Cn}]{1,253}$")]
     private static partial Regex NamePattern();
 }
