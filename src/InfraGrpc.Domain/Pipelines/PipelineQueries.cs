@@ -50,18 +50,17 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
                 {
                     last = e.Sequence;
                     yield return e;
+                    if (e.Terminal)
+                    {
+                        yield break;
+                    }
                 }
 
-                while (await subscription.Reader.WaitToReadAsync(cancellationToken))
+                // A watcher that fell behind stops receiving events (its buffer overflowed), and possibly the
+                // terminal one too; so once its buffer is drained it is resynchronised with a snapshot, and if
+                // its buffer was completed before it saw the terminal event, the final snapshot ends the stream.
+                while (true)
                 {
-                    if (subscription.Overflowed)
-                    {
-                        var snapshot = run.Resync(subscription);
-                        last = snapshot.Sequence;
-                        yield return snapshot;
-                        continue;
-                    }
-
                     while (subscription.Reader.TryRead(out var e))
                     {
                         if (e.Sequence <= last)
@@ -76,14 +75,29 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
                             yield break;
                         }
                     }
+
+                    if (subscription.Overflowed)
+                    {
+                        var snapshot = run.Resync(subscription);
+                        last = snapshot.Sequence;
+                        yield return snapshot;
+                        if (snapshot.Terminal)
+                        {
+                            yield break;
+                        }
+                    }
+                    else if (!await subscription.Reader.WaitToReadAsync(cancellationToken))
+                    {
+                        // Completed (only the terminal event completes it) without this watcher seeing that event.
+                        yield return run.Resync(subscription);
+                        yield break;
+                    }
                 }
             }
             finally
             {
                 run.Unwatch(subscription);
             }
-
-            yield break;
         }
 
         var stored = await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);

@@ -15,8 +15,14 @@ internal sealed class PipelineSubscription<T>(int capacity)
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    /// <summary>Set when an item could not be buffered; cleared by the resync.</summary>
-    public bool Overflowed { get; set; }
+    private volatile bool _overflowed;
+
+    /// <summary>Set (under the run's lock) when an item could not be buffered; cleared by the resync. Read by the watcher without the lock.</summary>
+    public bool Overflowed
+    {
+        get => _overflowed;
+        set => _overflowed = value;
+    }
 
     public ChannelReader<T> Reader => _channel.Reader;
 
