@@ -73,6 +73,36 @@ public sealed partial class ServerProcess : IDisposable
         return new ServerProcess(process, await bound.Task, log);
     }
 
+    /// <summary>Runs the server until it exits on its own (a start-up that must fail), as another user when <paramref name="runAs"/> is given.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunToExitAsync(string dataDirectory, string? runAs = null)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var dll = Path.Combine(ServerHost.RepositoryRoot, "src", "InfraGrpc.Server", "bin", configuration, "net10.0", "InfraGrpc.Server.dll");
+        var start = new ProcessStartInfo(runAs is null ? "dotnet" : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] prefix = runAs is null ? [] : ["--reuid=" + runAs, "--regid=" + runAs, "--clear-groups", "dotnet"];
+        foreach (var arg in (string[])[.. prefix, dll, "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={dataDirectory}"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("the server started instead of refusing to");
+        }
+
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>SIGKILL: no shutdown path runs.</summary>
     public async Task KillAsync()
     {

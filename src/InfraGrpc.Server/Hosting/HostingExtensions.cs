@@ -41,9 +41,13 @@ public static class HostingExtensions
         {
             store = LiteDbStore.Open(directory);
         }
-        catch (DataDirectoryInUseException e)
+        catch (Exception e) when (e is DataDirectoryInUseException or DataDirectoryUnusableException)
         {
             throw new StartupException(e.Message, e);
+        }
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or UnauthorizedAccessException)
+        {
+            throw new StartupException($"the database file {Path.Combine(directory, LiteDbStore.DatabaseFileName)} cannot be opened ({e.Message.TrimEnd('.')}); restore it from a backup or point --InfraGrpc:DataDirectory=PATH at another directory", e);
         }
 
         // Registered through a factory so the container disposes it (and releases the lock) on shutdown.
