@@ -4,7 +4,7 @@ try
 {
     var app = InfraGrpcServer.Build(args);
     await app.RunAsync();
-    return 0;
+    return app.Services.GetRequiredService<StoreWatchdog>().Failed ? StoreWatchdog.ExitCode : 0;
 }
 catch (StartupException e)
 {

@@ -36,10 +36,27 @@ public sealed class LiteDbStore : IDisposable
             _ = Database.GetCollectionNames().Any();
             return true;
         }
-        catch (LiteException)
+        catch (Exception e) when (e is LiteException or ObjectDisposedException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether an exception means the LiteDB engine itself has failed (an internal ENSURE failed, after
+    /// which the engine disposes itself) rather than one operation: every later call would fail too.
+    /// </summary>
+    public static bool IsFatal(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is ObjectDisposedException || (e is LiteException lite && lite.Message.StartsWith("LiteDB ENSURE", StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Locks the directory, then opens (or creates) the database file and its indexes.</summary>
@@ -99,8 +116,31 @@ public sealed class LiteDbStore : IDisposable
         return mapper;
     }
 
+    /// <summary>Every collection the store uses: all are created at start-up (see <see cref="EnsureCollections"/>).</summary>
+    internal static readonly string[] Collections =
+    [
+        ChartVersionDocument.Collection, ChartHeadDocument.Collection, ProjectDocument.Collection, RevisionDocument.Collection,
+        ManifestSetDocument.Collection, ResourceDocument.Collection, CreateRequestDocument.Collection, DeletionDocument.Collection,
+        WebhookDeliveryDocument.Collection, PipelineDocument.Collection, PipelineEventChunkDocument.Collection, LogChunkDocument.Collection,
+        SimulatedResourceDocument.Collection,
+    ];
+
+    // LiteDB 5.0.21 can corrupt a collection that is read while another transaction creates it (LiteDB
+    // issue #2792), and reads run outside the write gate. So no collection is ever created by a first
+    // write: each is created here, before the first call is served, by inserting and deleting a marker.
+    private static void EnsureCollections(LiteDatabase database)
+    {
+        foreach (var name in Collections.Where(name => !database.CollectionExists(name)))
+        {
+            var collection = database.GetCollection(name);
+            collection.Insert(new BsonDocument { ["_id"] = "__created_at_start_up__" });
+            collection.Delete("__created_at_start_up__");
+        }
+    }
+
     private static void EnsureIndexes(LiteDatabase database)
     {
+        EnsureCollections(database);
         var versions = database.GetCollection<ChartVersionDocument>(ChartVersionDocument.Collection);
         versions.EnsureIndex(d => d.Name);
         var projects = database.GetCollection<ProjectDocument>(ProjectDocument.Collection);

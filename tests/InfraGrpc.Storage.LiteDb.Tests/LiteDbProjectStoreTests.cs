@@ -30,5 +30,20 @@ public sealed class LiteDbProjectStoreTests : IDisposable
         Assert.Equal(1, store.Database.GetCollection<DeletionDocument>(DeletionDocument.Collection).Count());
     }
 
+    [Fact]
+    public void Open_CreatesEveryCollectionOfEveryDocumentTypeBeforeTheFirstCall()
+    {
+        var declared = typeof(LiteDbStore).Assembly.GetTypes()
+            .Select(t => t.GetField("Collection", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetRawConstantValue() as string)
+            .OfType<string>()
+            .ToHashSet();
+
+        using var store = LiteDbStore.Open(_directory);
+
+        Assert.Subset(store.Database.GetCollectionNames().ToHashSet(), declared);
+        Assert.Equal(declared.Order(), LiteDbStore.Collections.Order());
+        Assert.All(LiteDbStore.Collections, name => Assert.Equal(0, store.Database.GetCollection(name).Count()));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -13,7 +13,7 @@ namespace InfraGrpc.Server.Grpc;
 /// field violations for bad input, ErrorInfo for everything, PreconditionFailure for preconditions.
 /// Anything that is not a Domain outcome is a bug: INTERNAL, with the exception text only in Development.
 /// </summary>
-internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, IHostEnvironment environment) : Interceptor
+internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, IHostEnvironment environment, Hosting.StoreWatchdog watchdog) : Interceptor
 {
     public const string ErrorDomain = "infragrpc.dev";
 
@@ -99,6 +99,8 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 return ToStatus(domain).ToRpcException();
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
+            case var fatal when watchdog.Report(fatal):
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "the store failed; the server is stopping so that its supervisor restarts it"));
             default:
                 Log.UnhandledError(logger, context.Method, exception);
                 var message = environment.IsDevelopment() ? exception.ToString() : "internal error; the server log has the details";

@@ -55,6 +55,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton(new GitRepositories(Path.Combine(directory, "git-cache")));
         builder.Services.AddSingleton(PageTokens.LoadOrCreate(Path.Combine(directory, "page-tokens.key")));
         builder.Services.AddSingleton<IWebhookDeliveries, LiteDbWebhookDeliveries>();
+        builder.Services.AddSingleton<StoreWatchdog>();
         builder.Services.AddSingleton<IChartStore, LiteDbChartStore>();
         builder.Services.AddSingleton<IProjectStore, LiteDbProjectStore>();
         builder.Services.AddSingleton<IPipelineStore, LiteDbPipelineStore>();
@@ -79,13 +80,27 @@ public static class HostingExtensions
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<PipelinePersister>>();
-            return new PipelinePersister(sp.GetRequiredService<IPipelineStore>(), e => Log.PersistFailed(logger, e));
+            var watchdog = sp.GetRequiredService<StoreWatchdog>();
+            return new PipelinePersister(sp.GetRequiredService<IPipelineStore>(), e =>
+            {
+                if (!watchdog.Report(e))
+                {
+                    Log.PersistFailed(logger, e);
+                }
+            });
         });
         builder.Services.AddSingleton<PipelineExecutor>();
         builder.Services.AddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILogger<PipelineEngine>>();
-            return ActivatorUtilities.CreateInstance<PipelineEngine>(sp, (Action<Exception>)(e => Log.PipelineCrashed(logger, e)));
+            var watchdog = sp.GetRequiredService<StoreWatchdog>();
+            return ActivatorUtilities.CreateInstance<PipelineEngine>(sp, (Action<Exception>)(e =>
+            {
+                if (!watchdog.Report(e))
+                {
+                    Log.PipelineCrashed(logger, e);
+                }
+            }));
         });
         builder.Services.AddSingleton<IPipelineLauncher>(sp => sp.GetRequiredService<PipelineEngine>());
         builder.Services.AddSingleton<PipelineQueries>();

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace InfraGrpc.Server.Hosting;
 
 /// <summary>Reports healthy while the store answers a read.</summary>
-internal sealed class StoreHealthCheck(LiteDbStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(LiteDbStore store, StoreWatchdog watchdog) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(store.IsReadable() ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the store does not answer"));
+        Task.FromResult(!watchdog.Failed && store.IsReadable() ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the store does not answer"));
 }

@@ -15,6 +15,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Debug, "{Method} failed with {Reason}")]
     public static partial void DomainError(ILogger logger, string method, string reason);
 
+    [LoggerMessage(12, LogLevel.Critical, "The store failed fatally; the server stops (exit code 70) so that its supervisor restarts it on a freshly opened store")]
+    public static partial void StoreFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(30, LogLevel.Error, "Storing pipeline changes failed; the next batch will retry with the latest state")]
     public static partial void PersistFailed(ILogger logger, Exception exception);
 
