@@ -147,9 +147,55 @@ public sealed class PipelineEngine(
                 _queues[run.ProjectId] = queue = new Queue<PipelineRun>();
             }
 
+            SupersedeLocked(queue, run);
             queue.Enqueue(run);
             StartNextLocked(run.ProjectId);
         }
+    }
+
+    // A deploy makes the automatic deploys still queued before it pointless: they would deploy revisions
+    // that are already superseded. They complete as SKIPPED, so a burst of updates leaves at most one
+    // queued deploy per project. Explicit re-runs (RunPipeline) and undeploys are never dropped, and no
+    // deploy is dropped across a queued undeploy, which must run between them.
+    private void SupersedeLocked(Queue<PipelineRun> queue, PipelineRun newer)
+    {
+        var incoming = newer.Snapshot;
+        if (incoming.Operation != PipelineOperation.Deploy || queue.Count == 0)
+        {
+            return;
+        }
+
+        var queued = queue.ToList();
+        var lastUndeploy = queued.FindLastIndex(r => r.Snapshot.Operation != PipelineOperation.Deploy);
+        var superseded = queued.Where((r, i) => i > lastUndeploy && r.Snapshot.Trigger != PipelineTrigger.Manual).ToList();
+        if (superseded.Count == 0)
+        {
+            return;
+        }
+
+        queue.Clear();
+        foreach (var kept in queued.Except(superseded))
+        {
+            queue.Enqueue(kept);
+        }
+
+        foreach (var run in superseded)
+        {
+            PipelineExecutor.Skip(run, $"superseded by revision {incoming.Revision} (pipeline {incoming.Id})");
+        }
+
+        // Watchers of the skipped runs already have their terminal event; reads go to the store once it is there.
+        _ = Task.Run(async () =>
+        {
+            await persister.FlushAsync();
+            lock (_gate)
+            {
+                foreach (var run in superseded)
+                {
+                    _active.Remove(run.Id);
+                }
+            }
+        });
     }
 
     private void StartNextLocked(string projectId)

@@ -118,6 +118,9 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         run.UpdateStatus(RunStatus.Completed, RunResult.Failed, reason, terminal: true);
     }
 
+    /// <summary>Completes a queued pipeline that will never run as SKIPPED, with the reason on every stage and node.</summary>
+    internal static void Skip(PipelineRun run, string reason) => Finish(run, RunResult.Skipped, reason, StageKind.Build);
+
     private static void Finish(PipelineRun run, RunResult result, string reason, StageKind skipped)
     {
         foreach (var stage in run.Snapshot.Stages.Where(s => s.Status != RunStatus.Completed && s.Kind >= skipped))
