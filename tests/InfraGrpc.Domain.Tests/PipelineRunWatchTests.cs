@@ -49,6 +49,37 @@ public sealed class PipelineRunWatchTests
     }
 
     [Fact]
+    public void Change_BeforeItIsStored_IsInvisibleToWatchersAndReaders()
+    {
+        var stored = new List<PipelineEvent>();
+        var run = new PipelineRun(NewRun().Snapshot, TimeProvider.System, (_, e, _) =>
+        {
+            if (e is not null)
+            {
+                stored.Add(e);
+            }
+        });
+        var (_, watcher) = run.Watch(afterSequence: 0);
+        var key = new ResourceKey("Thing", "a");
+
+        run.UpdateNode(key, j => j with { Status = RunStatus.Running });
+        run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Succeeded });
+
+        Assert.False(watcher.Reader.TryRead(out _));
+        Assert.Equal(0, run.Published.LastSequence);
+        Assert.Equal(2, run.Snapshot.LastSequence);
+
+        run.MarkStored(stored[0].Sequence);
+
+        Assert.True(watcher.Reader.TryRead(out var first));
+        Assert.Equal(1, first.Sequence);
+        Assert.False(watcher.Reader.TryRead(out _));
+        Assert.Equal(RunStatus.Running, run.Published.Nodes.Single().Job.Status);
+        Assert.Equal(RunStatus.Running, run.StateAfter(1).Nodes.Single().Job.Status);
+        Assert.Equal(RunStatus.Completed, run.StateAfter(2).Nodes.Single().Job.Status);
+    }
+
+    [Fact]
     public void TerminalEvent_CompletesEveryWatcher()
     {
         var run = NewRun();
@@ -91,6 +122,13 @@ public sealed class PipelineRunWatchTests
         var pipeline = new Pipeline(
             "p1", "project", "acme/x", 1, PipelineOperation.Deploy, PipelineTrigger.Manual, "tester", null, RunStatus.Running, RunResult.None, null,
             DateTimeOffset.UnixEpoch, null, null, [], [new PipelineNode(new ResourceKey("Thing", "a"), [], job)], [], 0, 4, false, null);
-        return new PipelineRun(pipeline, TimeProvider.System, (_, _, _) => { });
+        // A store that stores at once: each change becomes visible as soon as it is made.
+        return new PipelineRun(pipeline, TimeProvider.System, (run, e, _) =>
+        {
+            if (e is not null)
+            {
+                run.MarkStored(e.Sequence);
+            }
+        });
     }
 }

@@ -82,7 +82,6 @@ public sealed partial class PipelineExecutor
                 await SaveResourceAsync(run, build, key, ResourceState.Failed, previous, provisioner.Name);
                 CancelRemaining(run, key, null);
                 run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = $"{operation.ToString().ToLowerInvariant()} failed: {outcome.Message}", EndedAt = run.Now, LogLineCount = run.LogCount(key) });
-                run.EndLogWatch(key);
                 return (key, RunResult.Failed);
             }
 
@@ -101,7 +100,6 @@ public sealed partial class PipelineExecutor
         }
 
         run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Succeeded, EndedAt = run.Now, LogLineCount = run.LogCount(key) });
-        run.EndLogWatch(key);
         return (key, RunResult.Succeeded);
     }
 
@@ -144,7 +142,6 @@ public sealed partial class PipelineExecutor
         });
         if (reason is not null)
         {
-            run.EndLogWatch(key);
-        }
+            }
     }
 }

@@ -3,19 +3,23 @@ using System.Threading.Channels;
 namespace InfraGrpc.Domain.Pipelines;
 
 /// <summary>
-/// Writes pipeline changes to the store in batches, off the engine's path: every event and log line is
-/// appended in each batch, while a pipeline's whole document is rewritten at most every
-/// <see cref="DocumentInterval"/> (and at once when it completes or on a flush), because for a large
-/// graph that document is big and the events already record every change.
-/// <see cref="FlushAsync"/> waits until everything queued before it is stored.
+/// Writes pipeline changes to the store in batches (group commit), and only then makes them visible:
+/// after a batch is stored, its events and log lines are published to watchers and readers in order
+/// (<see cref="PipelineRun.MarkStored"/>). Every event and log line is appended in each batch, while a
+/// pipeline's whole document (its state as of the last event stored with it) is rewritten at most every
+/// <see cref="DocumentInterval"/> (and at once when it completes or on a flush). A batch that fails is
+/// retried, with back-off, until it is stored: nothing is published that is not stored, and nothing
+/// stored is skipped. <see cref="FlushAsync"/> waits until everything queued before it is stored.
 /// </summary>
 public sealed class PipelinePersister(IPipelineStore store, Action<Exception> onError) : IAsyncDisposable
 {
     public static readonly TimeSpan DocumentInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
     private const int MaxBatch = 4096;
     private readonly Dictionary<PipelineRun, long> _dirty = [];
     private readonly Dictionary<string, long> _lastWritten = new(StringComparer.Ordinal);
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _disposing = new();
     private Task? _loop;
 
     public void Start() => _loop ??= Task.Run(RunAsync);
@@ -34,10 +38,13 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        await _disposing.CancelAsync();
         if (_loop is not null)
         {
             await _loop;
         }
+
+        _disposing.Dispose();
     }
 
     internal void Enqueue(PipelineRun run, PipelineEvent? e, (string PipelineId, LogLine Line)? log) => _queue.Writer.TryWrite(new Item(run, e, log, null));
@@ -53,43 +60,20 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
                 batch.Add(item);
             }
 
-            try
+            if (await StoreAsync(batch))
             {
-                var now = System.Diagnostics.Stopwatch.GetTimestamp();
-                foreach (var run in batch.Where(i => i.Run is not null).Select(i => i.Run!))
+                // Durable, so visible: in the order the changes were made.
+                foreach (var item in batch)
                 {
-                    _dirty.TryAdd(run, now);
+                    if (item.Event is { } e)
+                    {
+                        item.Run!.MarkStored(e.Sequence);
+                    }
+                    else if (item.Log is { } log)
+                    {
+                        item.Run!.MarkLogStored(log.Line);
+                    }
                 }
-
-                var flushing = batch.Any(i => i.Flushed is not null);
-                var due = _dirty.Keys.Select(r => (Run: r, Snapshot: r.Snapshot))
-                    .Where(x => flushing || x.Snapshot.IsCompleted
-                        || System.Diagnostics.Stopwatch.GetElapsedTime(_lastWritten.GetValueOrDefault(x.Run.Id), now) >= DocumentInterval)
-                    .ToList();
-                foreach (var (run, _) in due)
-                {
-                    _dirty.Remove(run);
-                    _lastWritten[run.Id] = now;
-                }
-
-                var runs = due.Select(x => x.Snapshot).ToList();
-                var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
-                var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
-                if (runs.Count > 0 || events.Count > 0 || logs.Count > 0)
-                {
-                    await store.SaveBatchAsync(runs, events, logs);
-                }
-
-                foreach (var completed in due.Where(x => x.Snapshot.IsCompleted))
-                {
-                    _lastWritten.Remove(completed.Run.Id);
-                }
-            }
-#pragma warning disable CA1031 // The persister must outlive one failed write; the error is reported and the next batch goes on.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                onError(e);
             }
 
             foreach (var flushed in batch.Where(i => i.Flushed is not null))
@@ -99,6 +83,72 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
 
             batch.Clear();
         }
+    }
+
+    // True once the batch is stored; false only when the persister is disposed while the store refuses it.
+    private async Task<bool> StoreAsync(List<Item> batch)
+    {
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var lastEvent = new Dictionary<PipelineRun, long>();
+        foreach (var item in batch.Where(i => i.Run is not null))
+        {
+            _dirty.TryAdd(item.Run!, now);
+            if (item.Event is { } e)
+            {
+                lastEvent[item.Run!] = e.Sequence;
+            }
+        }
+
+        // Each document is the state as of the last event stored with it, never ahead of the events.
+        var flushing = batch.Any(i => i.Flushed is not null);
+        var due = _dirty.Keys
+            .Select(r => (Run: r, Document: lastEvent.TryGetValue(r, out var sequence) ? r.StateAfter(sequence) : r.Published))
+            .Where(x => flushing || x.Document.IsCompleted
+                || System.Diagnostics.Stopwatch.GetElapsedTime(_lastWritten.GetValueOrDefault(x.Run.Id), now) >= DocumentInterval)
+            .ToList();
+        var runs = due.Select(x => x.Document).ToList();
+        var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
+        var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (runs.Count > 0 || events.Count > 0 || logs.Count > 0)
+        {
+            try
+            {
+                await store.SaveBatchAsync(runs, events, logs);
+                break;
+            }
+#pragma warning disable CA1031 // The persister must outlive a failed write (a full disk, a transient I/O error); it reports and retries.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                onError(e);
+                try
+                {
+                    await Task.Delay(delay, _disposing.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+
+        foreach (var (run, document) in due)
+        {
+            _dirty.Remove(run);
+            if (document.IsCompleted)
+            {
+                _lastWritten.Remove(run.Id);
+            }
+            else
+            {
+                _lastWritten[run.Id] = now;
+            }
+        }
+
+        return true;
     }
 
     private sealed record Item(PipelineRun? Run, PipelineEvent? Event, (string PipelineId, LogLine Line)? Log, TaskCompletionSource? Flushed);

@@ -16,7 +16,7 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     public async Task<Pipeline> GetAsync(string pipelineId, CancellationToken cancellationToken = default)
     {
         RequireId(pipelineId);
-        return engine.Active(pipelineId)?.Snapshot
+        return engine.Active(pipelineId)?.Published
             ?? await store.GetAsync(pipelineId, cancellationToken)
             ?? throw new NotFoundException("pipeline", pipelineId);
     }
@@ -25,7 +25,7 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     {
         var projectId = string.IsNullOrEmpty(project) ? null : (await projects.GetAsync(project, cancellationToken)).Id;
         var found = await store.ListAsync(projectId, status, result, page, cancellationToken);
-        return found with { Items = found.Items.Select(p => engine.Active(p.Id)?.Snapshot ?? p).ToList() };
+        return found with { Items = found.Items.Select(p => engine.Active(p.Id)?.Published ?? p).ToList() };
     }
 
     /// <exception cref="NotFoundException">The project has no pipeline.</exception>
@@ -33,7 +33,7 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     {
         var found = await projects.GetAsync(project, cancellationToken);
         var last = await store.GetLastAsync(found.Id, cancellationToken) ?? throw new NotFoundException("pipeline of project", found.QualifiedName);
-        return engine.Active(last.Id)?.Snapshot ?? last;
+        return engine.Active(last.Id)?.Published ?? last;
     }
 
     /// <summary>A snapshot first (or the events after <paramref name="afterSequence"/>), then every change, ending after the terminal event.</summary>

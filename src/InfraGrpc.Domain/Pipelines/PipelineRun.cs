@@ -4,24 +4,30 @@ namespace InfraGrpc.Domain.Pipelines;
 
 /// <summary>
 /// The live state of one pipeline while it is queued or running. Every change goes through
-/// <see cref="Change"/> under one lock: it gets the next sequence number, is kept in memory for watchers
-/// that resume, is offered to every subscriber without waiting, and is handed to the persister.
+/// <see cref="Change"/> under one lock: it gets the next sequence number and is handed to the persister.
+/// Durable before visible: watchers, log streams and reads (<see cref="Published"/>) see a change only
+/// once the persister has stored it (<see cref="MarkStored"/>), so a sequence number that anyone saw
+/// keeps its meaning after a crash. The engine itself works on the current state (<see cref="Snapshot"/>).
 /// </summary>
 internal sealed class PipelineRun
 {
     private const int SubscriberCapacity = 1024;
     private readonly Lock _gate = new();
     private readonly List<PipelineEvent> _events = [];
+    private readonly Queue<(PipelineEvent Event, Pipeline State)> _unstored = new();
     private readonly Dictionary<ResourceKey, List<LogLine>> _logs = [];
+    private readonly Dictionary<ResourceKey, int> _logCounts = [];
     private readonly List<PipelineSubscription<PipelineEvent>> _watchers = [];
     private readonly List<(ResourceKey Node, PipelineSubscription<LogLine> Subscription)> _logWatchers = [];
     private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?> _persist;
     private readonly TimeProvider _clock;
     private Pipeline _state;
+    private Pipeline _published;
 
     public PipelineRun(Pipeline initial, TimeProvider clock, Action<PipelineRun, PipelineEvent?, (string, LogLine)?> persist)
     {
         _state = initial;
+        _published = initial;
         _clock = clock;
         _persist = persist;
     }
@@ -34,6 +40,7 @@ internal sealed class PipelineRun
 
     public System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<(bool Approved, string Actor)>> GateDecisions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The current state, stored or not: what the engine decides on.</summary>
     public Pipeline Snapshot
     {
         get
@@ -41,6 +48,18 @@ internal sealed class PipelineRun
             lock (_gate)
             {
                 return _state;
+            }
+        }
+    }
+
+    /// <summary>The state as of the last stored event: what readers and watchers are shown.</summary>
+    public Pipeline Published
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _published;
             }
         }
     }
@@ -55,25 +74,80 @@ internal sealed class PipelineRun
             var sequence = _state.LastSequence + 1;
             _state = update(_state) with { LastSequence = sequence };
             var e = describe(_state, sequence, Now);
-            _events.Add(e);
-            foreach (var watcher in _watchers)
-            {
-                watcher.Offer(e);
-                if (e.Terminal)
-                {
-                    watcher.Complete();
-                }
-            }
-
-            if (e.Terminal)
-            {
-                foreach (var (_, logWatcher) in _logWatchers)
-                {
-                    logWatcher.Complete();
-                }
-            }
-
+            _unstored.Enqueue((e, _state));
             _persist(this, e, null);
+        }
+    }
+
+    /// <summary>The state right after event <paramref name="sequence"/> (the document stored with that event).</summary>
+    public Pipeline StateAfter(long sequence)
+    {
+        lock (_gate)
+        {
+            foreach (var (e, state) in _unstored)
+            {
+                if (e.Sequence == sequence)
+                {
+                    return state;
+                }
+            }
+
+            return sequence <= _published.LastSequence ? _published : _state;
+        }
+    }
+
+    /// <summary>Called by the persister once the events up to <paramref name="sequence"/> are stored: they become visible.</summary>
+    public void MarkStored(long sequence)
+    {
+        lock (_gate)
+        {
+            while (_unstored.TryPeek(out var next) && next.Event.Sequence <= sequence)
+            {
+                _unstored.Dequeue();
+                var (e, state) = next;
+                _events.Add(e);
+                _published = state;
+                foreach (var watcher in _watchers)
+                {
+                    watcher.Offer(e);
+                    if (e.Terminal)
+                    {
+                        watcher.Complete();
+                    }
+                }
+
+                // A node's log lines are stored before the event that completes it, so its log
+                // streams end only once every line is visible.
+                if (e.Terminal || e.Node is { Job.Status: RunStatus.Completed })
+                {
+                    foreach (var (node, logWatcher) in _logWatchers.Where(w => e.Terminal || w.Node == e.Node!.Key).ToList())
+                    {
+                        logWatcher.Complete();
+                        _logWatchers.Remove((node, logWatcher));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Called by the persister once a log line is stored: it becomes visible to log streams.</summary>
+    public void MarkLogStored(LogLine line)
+    {
+        lock (_gate)
+        {
+            if (!_logs.TryGetValue(line.Node, out var lines))
+            {
+                _logs[line.Node] = lines = [];
+            }
+
+            lines.Add(line);
+            foreach (var (watchedNode, subscription) in _logWatchers)
+            {
+                if (watchedNode == line.Node)
+                {
+                    subscription.Offer(line);
+                }
+            }
         }
     }
 
@@ -125,22 +199,9 @@ internal sealed class PipelineRun
     {
         lock (_gate)
         {
-            if (!_logs.TryGetValue(node, out var lines))
-            {
-                _logs[node] = lines = [];
-            }
-
-            var line = new LogLine(lines.Count + 1, Now, node, operation, source, text);
-            lines.Add(line);
-            foreach (var (watchedNode, subscription) in _logWatchers)
-            {
-                if (watchedNode == node)
-                {
-                    subscription.Offer(line);
-                }
-            }
-
-            _persist(this, null, (Id, line));
+            var count = _logCounts.GetValueOrDefault(node) + 1;
+            _logCounts[node] = count;
+            _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)));
         }
     }
 
@@ -148,7 +209,7 @@ internal sealed class PipelineRun
     {
         lock (_gate)
         {
-            return _logs.TryGetValue(node, out var lines) ? lines.Count : 0;
+            return _logCounts.GetValueOrDefault(node);
         }
     }
 
@@ -161,7 +222,7 @@ internal sealed class PipelineRun
             IReadOnlyList<PipelineEvent> backlog = afterSequence == 0
                 ? [SnapshotEvent()]
                 : _events.Where(e => e.Sequence > afterSequence).ToList();
-            if (_state.IsCompleted)
+            if (_published.IsCompleted)
             {
                 subscription.Complete();
             }
@@ -198,7 +259,7 @@ internal sealed class PipelineRun
         lock (_gate)
         {
             var backlog = _logs.TryGetValue(node, out var lines) ? lines.Where(l => l.Sequence > afterSequence).ToList() : [];
-            var done = _state.IsCompleted || _state.Nodes.FirstOrDefault(n => n.Key == node)?.Job.Status == RunStatus.Completed;
+            var done = _published.IsCompleted || _published.Nodes.FirstOrDefault(n => n.Key == node)?.Job.Status == RunStatus.Completed;
             if (!follow || done)
             {
                 return (backlog, null);
@@ -207,19 +268,6 @@ internal sealed class PipelineRun
             var subscription = new PipelineSubscription<LogLine>(SubscriberCapacity * 4);
             _logWatchers.Add((node, subscription));
             return (backlog, subscription);
-        }
-    }
-
-    public void EndLogWatch(ResourceKey node)
-    {
-        lock (_gate)
-        {
-            foreach (var (_, subscription) in _logWatchers.Where(w => w.Node == node).ToList())
-            {
-                subscription.Complete();
-            }
-
-            _logWatchers.RemoveAll(w => w.Node == node);
         }
     }
 
@@ -232,5 +280,5 @@ internal sealed class PipelineRun
     }
 
     private PipelineEvent SnapshotEvent() =>
-        new(_state.Id, _state.LastSequence, Now, PipelineEventKind.Snapshot, _state.IsCompleted, Snapshot: _state);
+        new(_published.Id, _published.LastSequence, Now, PipelineEventKind.Snapshot, _published.IsCompleted, Snapshot: _published);
 }
