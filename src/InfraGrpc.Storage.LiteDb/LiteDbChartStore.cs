@@ -38,50 +38,59 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
 
     public Task<ChartVersion?> GetAsync(string name, string? version, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var id = version is null ? Heads.FindById(name) is { } head ? ChartDocumentMapper.Id(name, head.LatestVersion) : null : ChartDocumentMapper.Id(name, version);
-        var document = id is null ? null : Versions.FindById(id);
-        return Task.FromResult(document is null ? null : ChartDocumentMapper.ToDomain(document));
+        lock (store.WriteGate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = version is null ? Heads.FindById(name) is { } head ? ChartDocumentMapper.Id(name, head.LatestVersion) : null : ChartDocumentMapper.Id(name, version);
+            var document = id is null ? null : Versions.FindById(id);
+            return Task.FromResult(document is null ? null : ChartDocumentMapper.ToDomain(document));
+        }
     }
 
     public Task<Page<ChartVersionSummary>> ListLatestAsync(string? filter, PageRequest page, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var after = page.AfterKey ?? string.Empty;
-        var needle = filter?.ToLowerInvariant();
-        var query = Heads.Query().Where(Query.GT("_id", new BsonValue(after)));
-        if (needle is not null)
+        lock (store.WriteGate)
         {
-            query = query.Where(h => h.SearchText.Contains(needle));
-        }
+            cancellationToken.ThrowIfCancellationRequested();
+            var after = page.AfterKey ?? string.Empty;
+            var needle = filter?.ToLowerInvariant();
+            var query = Heads.Query().Where(Query.GT("_id", new BsonValue(after)));
+            if (needle is not null)
+            {
+                query = query.Where(h => h.SearchText.Contains(needle));
+            }
 
-        var items = query.OrderBy(h => h.Id).Limit(page.Size + 1).ToList();
-        return Task.FromResult(ToPage(items.Select(ChartDocumentMapper.ToSummary).ToList(), page.Size, s => s.Name));
+            var items = query.OrderBy(h => h.Id).Limit(page.Size + 1).ToList();
+            return Task.FromResult(ToPage(items.Select(ChartDocumentMapper.ToSummary).ToList(), page.Size, s => s.Name));
+        }
     }
 
     public Task<Page<ChartVersionSummary>> ListVersionsAsync(string name, PageRequest page, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        lock (store.WriteGate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
 
-        // A chart has few versions; they are read by the name index (without files) and ordered by SemVer here.
-        var all = Versions.Query().Where(d => d.Name == name)
-            .Select(d => new ChartVersionDocument
-            {
-                Id = d.Id,
-                Name = d.Name,
-                Version = d.Version,
-                DisplayName = d.DisplayName,
-                Description = d.Description,
-                Digest = d.Digest,
-                PublishedAtUnixMs = d.PublishedAtUnixMs,
-                BuiltIn = d.BuiltIn,
-            })
-            .ToList()
-            .Select(ChartDocumentMapper.ToSummary)
-            .OrderByDescending(s => s.Version, Comparer<string>.Create(SemVerOrder.Compare))
-            .ToList();
-        var start = page.AfterKey is { } after ? all.FindIndex(s => s.Version == after) + 1 : 0;
-        return Task.FromResult(ToPage(all.Skip(start).Take(page.Size + 1).ToList(), page.Size, s => s.Version));
+            // A chart has few versions; they are read by the name index (without files) and ordered by SemVer here.
+            var all = Versions.Query().Where(d => d.Name == name)
+                .Select(d => new ChartVersionDocument
+                {
+                    Id = d.Id,
+                    Name = d.Name,
+                    Version = d.Version,
+                    DisplayName = d.DisplayName,
+                    Description = d.Description,
+                    Digest = d.Digest,
+                    PublishedAtUnixMs = d.PublishedAtUnixMs,
+                    BuiltIn = d.BuiltIn,
+                })
+                .ToList()
+                .Select(ChartDocumentMapper.ToSummary)
+                .OrderByDescending(s => s.Version, Comparer<string>.Create(SemVerOrder.Compare))
+                .ToList();
+            var start = page.AfterKey is { } after ? all.FindIndex(s => s.Version == after) + 1 : 0;
+            return Task.FromResult(ToPage(all.Skip(start).Take(page.Size + 1).ToList(), page.Size, s => s.Version));
+        }
     }
 
     public Task<bool> DeleteVersionAsync(string name, string version, CancellationToken cancellationToken = default)

@@ -52,74 +52,83 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
     }
 
     public Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Pipelines.FindById(id) is { } document ? RecordJson.Deserialize<Pipeline>(document.Json) : null);
+        Task.FromResult(store.Read(() => Pipelines.FindById(id) is { } document ? RecordJson.Deserialize<Pipeline>(document.Json) : null));
 
     public Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default)
     {
-        // Per project the index is projectId:created:id; across projects it is created:id. Both sort newest first.
-        var order = projectId is null ? "CreatedOrder" : "ProjectOrder";
-        var query = Pipelines.Query();
-        if (projectId is not null)
+        lock (store.WriteGate)
         {
-            query = query.Where(Query.And(Query.GT("ProjectOrder", new BsonValue(projectId + ":")), Query.LT("ProjectOrder", new BsonValue(projectId + ";"))));
-        }
+            // Per project the index is projectId:created:id; across projects it is created:id. Both sort newest first.
+            var order = projectId is null ? "CreatedOrder" : "ProjectOrder";
+            var query = Pipelines.Query();
+            if (projectId is not null)
+            {
+                query = query.Where(Query.And(Query.GT("ProjectOrder", new BsonValue(projectId + ":")), Query.LT("ProjectOrder", new BsonValue(projectId + ";"))));
+            }
 
-        if (page.AfterKey is { } after)
-        {
-            query = query.Where(Query.LT(order, new BsonValue(after)));
-        }
+            if (page.AfterKey is { } after)
+            {
+                query = query.Where(Query.LT(order, new BsonValue(after)));
+            }
 
-        if (status is { } s)
-        {
-            query = query.Where(p => p.Status == s.ToString());
-        }
+            if (status is { } s)
+            {
+                query = query.Where(p => p.Status == s.ToString());
+            }
 
-        if (result is { } r)
-        {
-            query = query.Where(p => p.Result == r.ToString());
-        }
+            if (result is { } r)
+            {
+                query = query.Where(p => p.Result == r.ToString());
+            }
 
-        var items = (projectId is null ? query.OrderByDescending(p => p.CreatedOrder) : query.OrderByDescending(p => p.ProjectOrder)).Limit(page.Size + 1).ToList();
-        var next = items.Count > page.Size ? projectId is null ? items[page.Size - 1].CreatedOrder : items[page.Size - 1].ProjectOrder : null;
-        return Task.FromResult(new Page<Pipeline>(items.Take(page.Size).Select(d => RecordJson.Deserialize<Pipeline>(d.Json)).ToList(), next));
+            var items = (projectId is null ? query.OrderByDescending(p => p.CreatedOrder) : query.OrderByDescending(p => p.ProjectOrder)).Limit(page.Size + 1).ToList();
+            var next = items.Count > page.Size ? projectId is null ? items[page.Size - 1].CreatedOrder : items[page.Size - 1].ProjectOrder : null;
+            return Task.FromResult(new Page<Pipeline>(items.Take(page.Size).Select(d => RecordJson.Deserialize<Pipeline>(d.Json)).ToList(), next));
+        }
     }
 
     public Task<Pipeline?> GetLastAsync(string projectId, CancellationToken cancellationToken = default)
     {
-        var document = Pipelines.Query()
-            .Where(Query.And(Query.GT("ProjectOrder", new BsonValue(projectId + ":")), Query.LT("ProjectOrder", new BsonValue(projectId + ";"))))
-            .OrderByDescending(p => p.ProjectOrder)
-            .FirstOrDefault();
-        return Task.FromResult(document is null ? null : RecordJson.Deserialize<Pipeline>(document.Json));
+        lock (store.WriteGate)
+        {
+            var document = Pipelines.Query()
+                .Where(Query.And(Query.GT("ProjectOrder", new BsonValue(projectId + ":")), Query.LT("ProjectOrder", new BsonValue(projectId + ";"))))
+                .OrderByDescending(p => p.ProjectOrder)
+                .FirstOrDefault();
+            return Task.FromResult(document is null ? null : RecordJson.Deserialize<Pipeline>(document.Json));
+        }
     }
 
     public Task<IReadOnlyList<PipelineEvent>> GetEventsAsync(string pipelineId, long afterSequence, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<PipelineEvent>>(Events
+        Task.FromResult<IReadOnlyList<PipelineEvent>>(store.Read(() => Events
             .Find(Query.And(Query.GT("_id", new BsonValue(pipelineId + ":")), Query.LT("_id", new BsonValue(pipelineId + ";"))))
             .Where(chunk => chunk.LastSequence > afterSequence)
             .SelectMany(chunk => RecordJson.Deserialize<List<PipelineEvent>>(chunk.Json))
             .Where(e => e.Sequence > afterSequence)
             .OrderBy(e => e.Sequence)
-            .ToList());
+            .ToList()));
 
     public Task<IReadOnlyList<LogLine>> GetLogsAsync(string pipelineId, ResourceKey node, long afterSequence, CancellationToken cancellationToken = default)
     {
-        var prefix = $"{pipelineId}|{node}|";
-        return Task.FromResult<IReadOnlyList<LogLine>>(Logs
-            .Find(Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix + "~"))))
-            .Where(chunk => chunk.LastSequence > afterSequence)
-            .SelectMany(chunk => RecordJson.Deserialize<List<LogLine>>(chunk.Json))
-            .Where(l => l.Sequence > afterSequence)
-            .OrderBy(l => l.Sequence)
-            .ToList());
+        lock (store.WriteGate)
+        {
+            var prefix = $"{pipelineId}|{node}|";
+            return Task.FromResult<IReadOnlyList<LogLine>>(Logs
+                .Find(Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix + "~"))))
+                .Where(chunk => chunk.LastSequence > afterSequence)
+                .SelectMany(chunk => RecordJson.Deserialize<List<LogLine>>(chunk.Json))
+                .Where(l => l.Sequence > afterSequence)
+                .OrderBy(l => l.Sequence)
+                .ToList());
+        }
     }
 
     public Task<IReadOnlyList<Pipeline>> ListUnfinishedAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<Pipeline>>(Pipelines
+        Task.FromResult<IReadOnlyList<Pipeline>>(store.Read(() => Pipelines
             .Find(p => p.Status != nameof(RunStatus.Completed))
             .Select(d => RecordJson.Deserialize<Pipeline>(d.Json))
             .OrderBy(p => p.CreatedAt)
-            .ToList());
+            .ToList()));
 
     private static PipelineDocument ToDocument(Pipeline pipeline) => new()
     {

@@ -46,48 +46,51 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         Create(project, requestId, () => { }, cancellationToken);
 
     public Task<IReadOnlyList<Project>> FindByRepositoryAsync(string normalizedUrl, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<Project>>(Projects.Find(p => p.RepoUrl == normalizedUrl).Select(ToDomain).ToList());
+        Task.FromResult<IReadOnlyList<Project>>(store.Read(() => Projects.Find(p => p.RepoUrl == normalizedUrl).Select(ToDomain).ToList()));
 
     public Task<Project?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Projects.FindById(id) is { } document ? ToDomain(document) : null);
+        Task.FromResult(store.Read(() => Projects.FindById(id) is { } document ? ToDomain(document) : null));
 
     public Task<Project?> GetByNameAsync(string org, string name, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Projects.FindOne(p => p.OrgName == org + "/" + name) is { } document ? ToDomain(document) : null);
+        Task.FromResult(store.Read(() => Projects.FindOne(p => p.OrgName == org + "/" + name) is { } document ? ToDomain(document) : null));
 
     public Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var query = Projects.Query().Where(Query.GT("OrgName", new BsonValue(page.AfterKey ?? string.Empty)));
-        if (!string.IsNullOrEmpty(filter.Org))
+        lock (store.WriteGate)
         {
-            query = query.Where(Query.StartsWith("OrgName", filter.Org + "/"));
-        }
+            cancellationToken.ThrowIfCancellationRequested();
+            var query = Projects.Query().Where(Query.GT("OrgName", new BsonValue(page.AfterKey ?? string.Empty)));
+            if (!string.IsNullOrEmpty(filter.Org))
+            {
+                query = query.Where(Query.StartsWith("OrgName", filter.Org + "/"));
+            }
 
-        if (!string.IsNullOrEmpty(filter.Env))
-        {
-            query = query.Where(p => p.Env == filter.Env);
-        }
+            if (!string.IsNullOrEmpty(filter.Env))
+            {
+                query = query.Where(p => p.Env == filter.Env);
+            }
 
-        if (!string.IsNullOrEmpty(filter.Chart))
-        {
-            query = query.Where(p => p.ChartName == filter.Chart);
-        }
+            if (!string.IsNullOrEmpty(filter.Chart))
+            {
+                query = query.Where(p => p.ChartName == filter.Chart);
+            }
 
-        foreach (var (key, value) in filter.Labels)
-        {
-            query = query.Where("$.LabelPairs[*] ANY = @0", new BsonValue($"{key}={value}"));
-        }
+            foreach (var (key, value) in filter.Labels)
+            {
+                query = query.Where("$.LabelPairs[*] ANY = @0", new BsonValue($"{key}={value}"));
+            }
 
-        if (!string.IsNullOrEmpty(filter.Text))
-        {
-            // Names are lower-case slugs, so lower-casing the needle makes the match case-insensitive.
-            var needle = filter.Text.ToLowerInvariant();
-            query = query.Where(p => p.Name.Contains(needle));
-        }
+            if (!string.IsNullOrEmpty(filter.Text))
+            {
+                // Names are lower-case slugs, so lower-casing the needle makes the match case-insensitive.
+                var needle = filter.Text.ToLowerInvariant();
+                query = query.Where(p => p.Name.Contains(needle));
+            }
 
-        var items = query.OrderBy(p => p.OrgName).Limit(page.Size + 1).ToList();
-        var next = items.Count > page.Size ? items[page.Size - 1].OrgName : null;
-        return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(ToDomain).ToList(), next));
+            var items = query.OrderBy(p => p.OrgName).Limit(page.Size + 1).ToList();
+            var next = items.Count > page.Size ? items[page.Size - 1].OrgName : null;
+            return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(ToDomain).ToList(), next));
+        }
     }
 
     public Task<bool> AppendRevisionAsync(
@@ -131,19 +134,22 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     }
 
     public Task<ProjectRevision?> GetRevisionAsync(string projectId, int number, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Revisions.FindById(RevisionDocument.IdOf(projectId, number)) is { } document ? RecordJson.Deserialize<ProjectRevision>(document.Json) : null);
+        Task.FromResult(store.Read(() => Revisions.FindById(RevisionDocument.IdOf(projectId, number)) is { } document ? RecordJson.Deserialize<ProjectRevision>(document.Json) : null));
 
     public Task<Page<ProjectRevision>> ListRevisionsAsync(string projectId, PageRequest page, CancellationToken cancellationToken = default)
     {
-        // A key from another project's range is ignored: the page starts from the newest revision.
-        var before = page.AfterKey is { } after && after.StartsWith(projectId + ":", StringComparison.Ordinal) ? after : RevisionDocument.IdOf(projectId, int.MaxValue);
-        var items = Revisions.Query()
-            .Where(Query.And(Query.LT("_id", new BsonValue(before)), Query.GT("_id", new BsonValue(projectId + ":"))))
-            .OrderByDescending(r => r.Id)
-            .Limit(page.Size + 1)
-            .ToList();
-        var next = items.Count > page.Size ? items[page.Size - 1].Id : null;
-        return Task.FromResult(new Page<ProjectRevision>(items.Take(page.Size).Select(d => RecordJson.Deserialize<ProjectRevision>(d.Json)).ToList(), next));
+        lock (store.WriteGate)
+        {
+            // A key from another project's range is ignored: the page starts from the newest revision.
+            var before = page.AfterKey is { } after && after.StartsWith(projectId + ":", StringComparison.Ordinal) ? after : RevisionDocument.IdOf(projectId, int.MaxValue);
+            var items = Revisions.Query()
+                .Where(Query.And(Query.LT("_id", new BsonValue(before)), Query.GT("_id", new BsonValue(projectId + ":"))))
+                .OrderByDescending(r => r.Id)
+                .Limit(page.Size + 1)
+                .ToList();
+            var next = items.Count > page.Size ? items[page.Size - 1].Id : null;
+            return Task.FromResult(new Page<ProjectRevision>(items.Take(page.Size).Select(d => RecordJson.Deserialize<ProjectRevision>(d.Json)).ToList(), next));
+        }
     }
 
     public Task SetRevisionPipelineAsync(string projectId, int number, string pipelineId, CancellationToken cancellationToken = default)
@@ -154,13 +160,13 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     }
 
     public Task<ManifestSet?> GetManifestsAsync(string digest, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Manifests.FindById(digest) is { } document ? RecordJson.Deserialize<ManifestSet>(document.Json) : null);
+        Task.FromResult(store.Read(() => Manifests.FindById(digest) is { } document ? RecordJson.Deserialize<ManifestSet>(document.Json) : null));
 
     public Task<ChartDefinition?> GetSnapshotAsync(string digest, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Snapshots.FindById(digest) is { } document ? ChartDocumentMapper.ToDomain(document).Chart : null);
+        Task.FromResult(store.Read(() => Snapshots.FindById(digest) is { } document ? ChartDocumentMapper.ToDomain(document).Chart : null));
 
     public Task<IReadOnlyList<ProjectResource>> ListResourcesAsync(string projectId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ProjectResource>>(Resources.Find(r => r.ProjectId == projectId).Select(d => RecordJson.Deserialize<ProjectResource>(d.Json)).ToList());
+        Task.FromResult<IReadOnlyList<ProjectResource>>(store.Read(() => Resources.Find(r => r.ProjectId == projectId).Select(d => RecordJson.Deserialize<ProjectResource>(d.Json)).ToList()));
 
     public Task SaveResourceAsync(ProjectResource resource, CancellationToken cancellationToken = default)
     {
@@ -179,13 +185,16 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
 
     public Task<ProjectResource?> FindDeployedResourceAsync(string org, ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default)
     {
-        var orgKey = $"{org}/{key}";
-        var deployed = nameof(ResourceState.Deployed);
-        var candidates = Resources.Find(r => r.OrgKey == orgKey && r.State == deployed && r.ProjectId != excludeProjectId);
-        var match = candidates
-            .Select(d => RecordJson.Deserialize<ProjectResource>(d.Json))
-            .FirstOrDefault(r => env is null || Projects.FindById(r.ProjectId)?.Env == env);
-        return Task.FromResult(match);
+        lock (store.WriteGate)
+        {
+            var orgKey = $"{org}/{key}";
+            var deployed = nameof(ResourceState.Deployed);
+            var candidates = Resources.Find(r => r.OrgKey == orgKey && r.State == deployed && r.ProjectId != excludeProjectId);
+            var match = candidates
+                .Select(d => RecordJson.Deserialize<ProjectResource>(d.Json))
+                .FirstOrDefault(r => env is null || Projects.FindById(r.ProjectId)?.Env == env);
+            return Task.FromResult(match);
+        }
     }
 
     public Task DeleteAsync(ProjectDeletion deletion, CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ public sealed class LiteDbSimulatedInventory(LiteDbStore store) : ISimulatedInve
     private ILiteCollection<SimulatedResourceDocument> Inventory => store.Database.GetCollection<SimulatedResourceDocument>(SimulatedResourceDocument.Collection);
 
     public Task<IReadOnlyDictionary<string, object?>?> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Inventory.FindById(key) is { } document ? Json.Parse(document.OutputsJson) as IReadOnlyDictionary<string, object?> : null);
+        Task.FromResult(store.Read(() => Inventory.FindById(key) is { } document ? Json.Parse(document.OutputsJson) as IReadOnlyDictionary<string, object?> : null));
 
     public Task PutAsync(string key, string kind, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken = default)
     {

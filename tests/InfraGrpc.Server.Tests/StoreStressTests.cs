@@ -67,7 +67,8 @@ public sealed class StoreStressTests(ITestOutputHelper output)
                 pipelines++;
                 if (done.Result != Proto.PipelineResult.Succeeded)
                 {
-                    failures.Add($"writer {writer}: pipeline {id} {done.Result} {done.Reason}");
+                    var nodes = string.Join("; ", done.Nodes.Where(node => node.StackJob.Result == Proto.PipelineResult.Failed).Select(node => $"{node.Key}: {node.StackJob.Reason}"));
+                    failures.Add($"writer {writer}: pipeline {id} {done.Result} {done.Reason} ({nodes})");
                 }
             }
 

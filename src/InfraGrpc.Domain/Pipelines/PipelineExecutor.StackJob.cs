@@ -142,6 +142,6 @@ public sealed partial class PipelineExecutor
         });
         if (reason is not null)
         {
-            }
+        }
     }
 }
