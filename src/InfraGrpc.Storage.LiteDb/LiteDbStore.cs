@@ -1,3 +1,4 @@
+using InfraGrpc.Domain.Errors;
 using InfraGrpc.Storage.LiteDb.Documents;
 using LiteDB;
 
@@ -60,7 +61,7 @@ public sealed class LiteDbStore : IDisposable
 
     /// <summary>Locks the directory, then opens (or creates) the database file and its indexes.</summary>
     /// <exception cref="DataDirectoryInUseException">Another server holds the directory.</exception>
-    public static LiteDbStore Open(string dataDirectory)
+    public static LiteDbStore Open(string dataDirectory, long minFreeBytes = DefaultMinFreeBytes)
     {
         var directoryLock = DataDirectoryLock.Acquire(dataDirectory);
         try
@@ -72,7 +73,7 @@ public sealed class LiteDbStore : IDisposable
             };
             var database = new LiteDatabase(connection, CreateMapper());
             EnsureIndexes(database);
-            return new LiteDbStore(directoryLock, database);
+            return new LiteDbStore(directoryLock, database) { MinFreeBytes = minFreeBytes };
         }
         catch
         {
@@ -95,11 +96,22 @@ public sealed class LiteDbStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The free space the store keeps on its file system: a write is refused (<see cref="StorageFullException"/>)
+    /// before LiteDB runs out of space in the middle of it, which left a file half-written and a server that
+    /// stayed broken. Writes resume by themselves once space is freed. 0 turns the check off.
+    /// </summary>
+    public long MinFreeBytes { get; init; } = DefaultMinFreeBytes;
+
+    public const long DefaultMinFreeBytes = 64L * 1024 * 1024;
+
     /// <summary>Runs <paramref name="work"/> in one transaction on the calling thread; rolls back on any exception.</summary>
+    /// <exception cref="StorageFullException">The file system has less than <see cref="MinFreeBytes"/> free; nothing was written.</exception>
     internal T InTransaction<T>(Func<T> work)
     {
         lock (WriteGate)
         {
+            EnsureSpace();
             Database.BeginTrans();
             try
             {
@@ -112,6 +124,20 @@ public sealed class LiteDbStore : IDisposable
                 Database.Rollback();
                 throw;
             }
+        }
+    }
+
+    private void EnsureSpace()
+    {
+        if (MinFreeBytes <= 0)
+        {
+            return;
+        }
+
+        var available = new DriveInfo(DataDirectory).AvailableFreeSpace;
+        if (available < MinFreeBytes)
+        {
+            throw new StorageFullException(DataDirectory, available, MinFreeBytes);
         }
     }
 

@@ -67,6 +67,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = p.Reason, Description = p.Message } } }),
             }),
             ConcurrencyException => (Code.Aborted, []),
+            StorageFullException => (Code.ResourceExhausted, []),
             _ => (Code.Internal, []),
         };
         var info = new ErrorInfo { Reason = exception.Reason, Domain = ErrorDomain };

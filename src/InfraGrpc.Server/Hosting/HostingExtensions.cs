@@ -39,7 +39,7 @@ public static class HostingExtensions
         LiteDbStore store;
         try
         {
-            store = LiteDbStore.Open(directory);
+            store = LiteDbStore.Open(directory, options.Storage.MinFreeBytes);
         }
         catch (Exception e) when (e is DataDirectoryInUseException or DataDirectoryUnusableException)
         {
