@@ -9,3 +9,4 @@ dotnet InfraGrpc.Bench/bin/Release/net10.0/InfraGrpc.Bench.dll render "$export_d
 (cd handlebars-js && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error)
 node handlebars-js/render.mjs "$export_dir"
 dotnet InfraGrpc.Bench/bin/Release/net10.0/InfraGrpc.Bench.dll engine
+dotnet InfraGrpc.Bench/bin/Release/net10.0/InfraGrpc.Bench.dll latency

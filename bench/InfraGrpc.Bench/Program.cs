@@ -3,12 +3,13 @@ using InfraGrpc.Bench;
 return args.FirstOrDefault() switch
 {
     "engine" => await EngineBench.RunAsync(),
+    "latency" => await LatencyBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | render [export-dir]");
     return 2;
 }
