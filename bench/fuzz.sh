@@ -4,17 +4,4 @@
 # UNKNOWN or INTERNAL count and the server's peak RSS; exits non-zero on any UNKNOWN, INTERNAL,
 # unavailable answer, unary hang, crash or RSS past 2 GiB. A failure names the RPC and the case seed;
 # replay one with INFRAGRPC_FUZZ_REPLAY="Method:seed" and the Replay_ test.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-cases=${1:-100000}
-dotnet build tests/InfraGrpc.Server.Tests -c Release -nologo -clp:ErrorsOnly >/dev/null
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-status=0
-INFRAGRPC_FUZZ_CASES="$cases" dotnet test tests/InfraGrpc.Server.Tests -c Release --no-build -nologo \
-  --filter "FullyQualifiedName~ContractFuzzTests.EveryRpc_" --logger "console;verbosity=detailed" > "$log" 2>&1 || status=$?
-grep -m 1 -oE "fuzz: .*" "$log" || true
-if [ "$status" -ne 0 ]; then
-  grep -E "case seed|Assert|process died" "$log" | head -n 40
-fi
-exit "$status"
+exec "$(dirname "$0")/long-run.sh" "ContractFuzzTests.EveryRpc_" "INFRAGRPC_FUZZ_CASES=${1:-100000}" fuzz "case seed|Assert|process died"

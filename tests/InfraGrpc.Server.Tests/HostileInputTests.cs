@@ -97,26 +97,18 @@ public sealed class HostileInputTests(ProjectServerFixture server) : IClassFixtu
     [Fact]
     public async Task UpdateProject_DeepSetKey_IsInvalidArgument()
     {
-        var created = await Api.Projects.CreateProjectAsync(new Proto.CreateProjectRequest
-        {
-            Name = "deep-update",
-            Org = "hostile",
-            Env = "dev",
-            Chart = new Proto.ChartReference { Name = "web-env" },
-            Values = new Proto.ValuesInput { Set = { "domain=a.io" } },
-            Controls = new Proto.PipelineControls { DisablePipelines = true },
-        });
+        var project = await CreateWithRevisionsAsync("deep-update");
 
         await RpcAssert.InvalidArgumentAsync(() => Api.Projects.UpdateProjectAsync(new Proto.UpdateProjectRequest
         {
-            Project = created.Project.Id,
+            Project = project,
             ValuesPatch = new Proto.ValuesInput { Set = { "domain" + string.Concat(Enumerable.Repeat(".a", 10_000)) + "=1" } },
         }).ResponseAsync);
         await RpcAssert.InvalidArgumentAsync(() => Api.Projects.PreviewProjectAsync(new Proto.PreviewProjectRequest
         {
             Update = new Proto.UpdateProjectRequest
             {
-                Project = created.Project.Id,
+                Project = project,
                 ValuesPatch = new Proto.ValuesInput { Set = { "domain" + string.Concat(Enumerable.Repeat(".a", 10_000)) + "=1" } },
             },
         }).ResponseAsync);
@@ -203,15 +195,7 @@ public sealed class HostileInputTests(ProjectServerFixture server) : IClassFixtu
     [InlineData("ok", "x=y")]
     public async Task CreateProject_LabelNoSelectorCanMatch_IsInvalidArgument(string key, string value)
     {
-        var request = new Proto.CreateProjectRequest
-        {
-            Name = "labelled",
-            Org = "hostile",
-            Env = "dev",
-            Chart = new Proto.ChartReference { Name = "web-env" },
-            Values = new Proto.ValuesInput { Set = { "domain=a.io" } },
-            Controls = new Proto.PipelineControls { DisablePipelines = true },
-        };
+        var request = QuietCreate("labelled");
         request.Labels.Add(key, value);
 
         var violations = await RpcAssert.InvalidArgumentAsync(() => Api.Projects.CreateProjectAsync(request).ResponseAsync);
@@ -275,17 +259,20 @@ public sealed class HostileInputTests(ProjectServerFixture server) : IClassFixtu
         Assert.Contains(violations, v => v.Field == "git.url");
     }
 
+    // A project of the story chart in org 'hostile' whose pipelines are off.
+    private static Proto.CreateProjectRequest QuietCreate(string name) => new()
+    {
+        Name = name,
+        Org = "hostile",
+        Env = "dev",
+        Chart = new Proto.ChartReference { Name = "web-env" },
+        Values = new Proto.ValuesInput { Set = { "domain=a.io" } },
+        Controls = new Proto.PipelineControls { DisablePipelines = true },
+    };
+
     private async Task<string> CreateWithRevisionsAsync(string name)
     {
-        var created = await Api.Projects.CreateProjectAsync(new Proto.CreateProjectRequest
-        {
-            Name = name,
-            Org = "hostile",
-            Env = "dev",
-            Chart = new Proto.ChartReference { Name = "web-env" },
-            Values = new Proto.ValuesInput { Set = { "domain=a.io" } },
-            Controls = new Proto.PipelineControls { DisablePipelines = true },
-        });
+        var created = await Api.Projects.CreateProjectAsync(QuietCreate(name));
         await Api.Projects.UpdateProjectAsync(new Proto.UpdateProjectRequest { Project = created.Project.Id, ValuesPatch = new Proto.ValuesInput { Set = { "replicas=5" } } });
         return "hostile/" + name;
     }
