@@ -1,5 +1,6 @@
 using InfraGrpc.Domain.Paging;
 using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Resources;
 using InfraGrpc.Storage.LiteDb.Documents;
 using LiteDB;
@@ -22,7 +23,11 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
     }
 
     public Task SaveBatchAsync(
-        IReadOnlyList<Pipeline> pipelines, IReadOnlyList<PipelineEvent> events, IReadOnlyList<(string PipelineId, LogLine Line)> logs, CancellationToken cancellationToken = default)
+        IReadOnlyList<Pipeline> pipelines,
+        IReadOnlyList<PipelineEvent> events,
+        IReadOnlyList<(string PipelineId, LogLine Line)> logs,
+        IReadOnlyList<ProjectResource>? resources = null,
+        CancellationToken cancellationToken = default)
     {
         var pipelineDocuments = pipelines.Select(ToDocument).ToList();
         var eventDocuments = events.GroupBy(e => e.PipelineId).Select(g => new PipelineEventChunkDocument
@@ -46,6 +51,11 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
             Events.Insert(eventDocuments);
             Logs.Insert(logDocuments);
+            foreach (var resource in resources ?? [])
+            {
+                ResourceDocuments.Upsert(store, resource);
+            }
+
             return true;
         });
         return Task.CompletedTask;

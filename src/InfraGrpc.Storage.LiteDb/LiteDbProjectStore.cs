@@ -168,21 +168,6 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     public Task<IReadOnlyList<ProjectResource>> ListResourcesAsync(string projectId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ProjectResource>>(store.Read(() => Resources.Find(r => r.ProjectId == projectId).Select(d => RecordJson.Deserialize<ProjectResource>(d.Json)).ToList()));
 
-    public Task SaveResourceAsync(ProjectResource resource, CancellationToken cancellationToken = default)
-    {
-        var project = Projects.FindById(resource.ProjectId);
-        var document = new ResourceDocument
-        {
-            Id = $"{resource.ProjectId}/{resource.Key}",
-            ProjectId = resource.ProjectId,
-            OrgKey = project is null ? string.Empty : $"{project.Org}/{resource.Key}",
-            State = resource.State.ToString(),
-            Json = RecordJson.Serialize(resource),
-        };
-        store.InTransaction(() => Resources.Upsert(document));
-        return Task.CompletedTask;
-    }
-
     public Task<ProjectResource?> FindDeployedResourceAsync(string org, ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default)
     {
         lock (store.WriteGate)

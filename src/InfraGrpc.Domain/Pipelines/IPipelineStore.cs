@@ -11,8 +11,17 @@ public interface IPipelineStore
 {
     Task InsertAsync(Pipeline pipeline, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes a batch in one transaction: the latest state of each pipeline in it, and the new events and log lines.</summary>
-    Task SaveBatchAsync(IReadOnlyList<Pipeline> pipelines, IReadOnlyList<PipelineEvent> events, IReadOnlyList<(string PipelineId, LogLine Line)> logs, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Writes a batch in one transaction: the latest state of each pipeline in it, the new events and log
+    /// lines, and the resource records (state and outputs) those events report, so that a record and the
+    /// event that reports it are stored together or not at all.
+    /// </summary>
+    Task SaveBatchAsync(
+        IReadOnlyList<Pipeline> pipelines,
+        IReadOnlyList<PipelineEvent> events,
+        IReadOnlyList<(string PipelineId, LogLine Line)> logs,
+        IReadOnlyList<Projects.ProjectResource>? resources = null,
+        CancellationToken cancellationToken = default);
 
     Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default);
 

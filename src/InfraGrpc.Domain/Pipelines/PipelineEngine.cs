@@ -51,7 +51,8 @@ public sealed class PipelineEngine(
         { RequestedCommit = fromGit ? request.Commit : null };
         await store.InsertAsync(pipeline, cancellationToken);
         await projects.SetStatusAsync(project.Id, buildOnly ? project.Status : ProjectStatus.Deploying, pipeline.Id, cancellationToken);
-        Enqueue(CreateRun(pipeline));
+        // Read your writes: once this call returns, the deploys it superseded read as SKIPPED everywhere.
+        await RetireAsync(Enqueue(CreateRun(pipeline)));
         return pipeline;
     }
 
@@ -75,14 +76,14 @@ public sealed class PipelineEngine(
             var run = CreateRun(pipeline);
             if (pipeline.Status == RunStatus.Queued)
             {
-                Enqueue(run);
+                await RetireAsync(Enqueue(run));
                 continue;
             }
 
             if (pipeline.IsCompleted)
             {
                 // It finished before the crash; only its document was behind.
-                await store.SaveBatchAsync([pipeline], [], [], cancellationToken);
+                await store.SaveBatchAsync([pipeline], [], [], cancellationToken: cancellationToken);
                 continue;
             }
 
@@ -135,9 +136,27 @@ public sealed class PipelineEngine(
         }
     }
 
-    private PipelineRun CreateRun(Pipeline pipeline) => new(pipeline, clock, (run, e, log) => persister.Enqueue(run, e, log));
+    private PipelineRun CreateRun(Pipeline pipeline) => new(pipeline, clock, persister.Enqueue);
 
-    private void Enqueue(PipelineRun run)
+    // Superseded runs completed while queued: once their terminal events are stored, reads go to the store.
+    private async Task RetireAsync(List<PipelineRun> superseded)
+    {
+        if (superseded.Count == 0)
+        {
+            return;
+        }
+
+        await persister.FlushAsync();
+        lock (_gate)
+        {
+            foreach (var run in superseded)
+            {
+                _active.Remove(run.Id);
+            }
+        }
+    }
+
+    private List<PipelineRun> Enqueue(PipelineRun run)
     {
         lock (_gate)
         {
@@ -147,9 +166,10 @@ public sealed class PipelineEngine(
                 _queues[run.ProjectId] = queue = new Queue<PipelineRun>();
             }
 
-            SupersedeLocked(queue, run);
+            var superseded = SupersedeLocked(queue, run);
             queue.Enqueue(run);
             StartNextLocked(run.ProjectId);
+            return superseded;
         }
     }
 
@@ -157,12 +177,12 @@ public sealed class PipelineEngine(
     // that are already superseded. They complete as SKIPPED, so a burst of updates leaves at most one
     // queued deploy per project. Explicit re-runs (RunPipeline) and undeploys are never dropped, and no
     // deploy is dropped across a queued undeploy, which must run between them.
-    private void SupersedeLocked(Queue<PipelineRun> queue, PipelineRun newer)
+    private static List<PipelineRun> SupersedeLocked(Queue<PipelineRun> queue, PipelineRun newer)
     {
         var incoming = newer.Snapshot;
         if (incoming.Operation != PipelineOperation.Deploy || queue.Count == 0)
         {
-            return;
+            return [];
         }
 
         var queued = queue.ToList();
@@ -170,7 +190,7 @@ public sealed class PipelineEngine(
         var superseded = queued.Where((r, i) => i > lastUndeploy && r.Snapshot.Trigger != PipelineTrigger.Manual).ToList();
         if (superseded.Count == 0)
         {
-            return;
+            return superseded;
         }
 
         queue.Clear();
@@ -184,18 +204,7 @@ public sealed class PipelineEngine(
             PipelineExecutor.Skip(run, $"superseded by revision {incoming.Revision} (pipeline {incoming.Id})");
         }
 
-        // Watchers of the skipped runs already have their terminal event; reads go to the store once it is there.
-        _ = Task.Run(async () =>
-        {
-            await persister.FlushAsync();
-            lock (_gate)
-            {
-                foreach (var run in superseded)
-                {
-                    _active.Remove(run.Id);
-                }
-            }
-        });
+        return superseded;
     }
 
     private void StartNextLocked(string projectId)

@@ -70,32 +70,36 @@ public sealed partial class PipelineExecutor
                 outcome = ProvisionerOutcome.Fail($"{provisioner.Name} provisioner error: {e.Message}");
             }
 
-            UpdateOperation(run, key, operation, o => o with
-            {
-                Status = RunStatus.Completed,
-                Result = outcome.Succeeded ? RunResult.Succeeded : RunResult.Failed,
-                EndedAt = run.Now,
-                Message = outcome.Message,
-            });
+            // The resource record (state and outputs) is stored in the same transaction as the event
+            // that reports the operation's end: after a crash both are there, or neither.
+            var applied = outcome.Succeeded && operation == OperationKind.Apply ? outcome.Outputs ?? new Dictionary<string, object?>() : null;
+            var stored = !outcome.Succeeded ? Record(run, build, key, ResourceState.Failed, previous, provisioner.Name)
+                : applied is not null ? Record(run, build, key, ResourceState.Deployed, applied, provisioner.Name)
+                : operation == OperationKind.Destroy ? Record(run, build, key, ResourceState.Destroyed, new Dictionary<string, object?>(), provisioner.Name)
+                : null;
+            run.UpdateNode(
+                key,
+                j => j with
+                {
+                    Operations = j.Operations.Select(o => o.Kind == operation ? o with { Status = RunStatus.Completed, Result = outcome.Succeeded ? RunResult.Succeeded : RunResult.Failed, EndedAt = run.Now, Message = outcome.Message } : o).ToList(),
+                    Outputs = applied ?? j.Outputs,
+                    LogLineCount = run.LogCount(key),
+                },
+                stored);
             if (!outcome.Succeeded)
             {
-                await SaveResourceAsync(run, build, key, ResourceState.Failed, previous, provisioner.Name);
                 CancelRemaining(run, key, null);
                 run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = $"{operation.ToString().ToLowerInvariant()} failed: {outcome.Message}", EndedAt = run.Now, LogLineCount = run.LogCount(key) });
                 return (key, RunResult.Failed);
             }
 
-            if (operation == OperationKind.Apply)
+            if (applied is not null)
             {
-                var applied = outcome.Outputs ?? new Dictionary<string, object?>();
                 outputs[key] = applied;
-                await SaveResourceAsync(run, build, key, ResourceState.Deployed, applied, provisioner.Name);
-                run.UpdateNode(key, j => j with { Outputs = applied });
             }
             else if (operation == OperationKind.Destroy)
             {
                 outputs.TryRemove(key, out _);
-                await SaveResourceAsync(run, build, key, ResourceState.Destroyed, new Dictionary<string, object?>(), provisioner.Name);
             }
         }
 
@@ -121,10 +125,10 @@ public sealed partial class PipelineExecutor
     private static IReadOnlyDictionary<string, object?> Map(IReadOnlyDictionary<string, object?> document, string key) =>
         document.GetValueOrDefault(key) as IReadOnlyDictionary<string, object?> ?? ValueTree.NewMap();
 
-    private async Task SaveResourceAsync(PipelineRun run, BuildResult build, ResourceKey key, ResourceState state, IReadOnlyDictionary<string, object?> outputs, string provisioner)
+    private static ProjectResource Record(PipelineRun run, BuildResult build, ResourceKey key, ResourceState state, IReadOnlyDictionary<string, object?> outputs, string provisioner)
     {
         var pipeline = run.Snapshot;
-        await projects.SaveResourceAsync(new ProjectResource(pipeline.ProjectId, key, state, outputs, build.Revision.Number, pipeline.Id, run.Now, provisioner));
+        return new ProjectResource(pipeline.ProjectId, key, state, outputs, build.Revision.Number, pipeline.Id, run.Now, provisioner);
     }
 
     private static void UpdateOperation(PipelineRun run, ResourceKey key, OperationKind kind, Func<Operation, Operation> update) =>

@@ -47,7 +47,8 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
         _disposing.Dispose();
     }
 
-    internal void Enqueue(PipelineRun run, PipelineEvent? e, (string PipelineId, LogLine Line)? log) => _queue.Writer.TryWrite(new Item(run, e, log, null));
+    internal void Enqueue(PipelineRun run, PipelineEvent? e, (string PipelineId, LogLine Line)? log, Projects.ProjectResource? resource) =>
+        _queue.Writer.TryWrite(new Item(run, e, log, null) { Resource = resource });
 
     private async Task RunAsync()
     {
@@ -109,12 +110,13 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
         var runs = due.Select(x => x.Document).ToList();
         var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
         var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
+        var resources = batch.Where(i => i.Resource is not null).Select(i => i.Resource!).ToList();
         var delay = TimeSpan.FromMilliseconds(50);
         while (runs.Count > 0 || events.Count > 0 || logs.Count > 0)
         {
             try
             {
-                await store.SaveBatchAsync(runs, events, logs);
+                await store.SaveBatchAsync(runs, events, logs, resources);
                 break;
             }
 #pragma warning disable CA1031 // The persister must outlive a failed write (a full disk, a transient I/O error); it reports and retries.
@@ -151,5 +153,9 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
         return true;
     }
 
-    private sealed record Item(PipelineRun? Run, PipelineEvent? Event, (string PipelineId, LogLine Line)? Log, TaskCompletionSource? Flushed);
+    private sealed record Item(PipelineRun? Run, PipelineEvent? Event, (string PipelineId, LogLine Line)? Log, TaskCompletionSource? Flushed)
+    {
+        /// <summary>The resource record the event reports, stored in the same transaction.</summary>
+        public Projects.ProjectResource? Resource { get; init; }
+    }
 }

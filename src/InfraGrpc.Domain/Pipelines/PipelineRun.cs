@@ -19,12 +19,12 @@ internal sealed class PipelineRun
     private readonly Dictionary<ResourceKey, int> _logCounts = [];
     private readonly List<PipelineSubscription<PipelineEvent>> _watchers = [];
     private readonly List<(ResourceKey Node, PipelineSubscription<LogLine> Subscription)> _logWatchers = [];
-    private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?> _persist;
+    private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?> _persist;
     private readonly TimeProvider _clock;
     private Pipeline _state;
     private Pipeline _published;
 
-    public PipelineRun(Pipeline initial, TimeProvider clock, Action<PipelineRun, PipelineEvent?, (string, LogLine)?> persist)
+    public PipelineRun(Pipeline initial, TimeProvider clock, Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?> persist)
     {
         _state = initial;
         _published = initial;
@@ -66,8 +66,8 @@ internal sealed class PipelineRun
 
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_clock.GetUtcNow().ToUnixTimeMilliseconds());
 
-    /// <summary>Applies a change to the state and publishes the event describing it.</summary>
-    public void Change(Func<Pipeline, Pipeline> update, Func<Pipeline, long, DateTimeOffset, PipelineEvent> describe)
+    /// <summary>Applies a change to the state and hands the event describing it (and the resource record it reports, if any) to the persister.</summary>
+    public void Change(Func<Pipeline, Pipeline> update, Func<Pipeline, long, DateTimeOffset, PipelineEvent> describe, Projects.ProjectResource? resource = null)
     {
         lock (_gate)
         {
@@ -75,7 +75,7 @@ internal sealed class PipelineRun
             _state = update(_state) with { LastSequence = sequence };
             var e = describe(_state, sequence, Now);
             _unstored.Enqueue((e, _state));
-            _persist(this, e, null);
+            _persist(this, e, null, resource);
         }
     }
 
@@ -151,9 +151,11 @@ internal sealed class PipelineRun
         }
     }
 
-    public void UpdateNode(ResourceKey key, Func<StackJob, StackJob> update) => Change(
+    /// <summary>Changes a node; <paramref name="resource"/> is the resource record the change reports, stored in the same transaction as its event.</summary>
+    public void UpdateNode(ResourceKey key, Func<StackJob, StackJob> update, Projects.ProjectResource? resource = null) => Change(
         p => p with { Nodes = p.Nodes.Select(n => n.Key == key ? n with { Job = update(n.Job) } : n).ToList() },
-        (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.NodeChanged, false, Node: p.Nodes.First(n => n.Key == key)));
+        (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.NodeChanged, false, Node: p.Nodes.First(n => n.Key == key)),
+        resource);
 
     public void UpdateStage(StageKind kind, Func<Stage, Stage> update) => Change(
         p => p with { Stages = p.Stages.Select(s => s.Kind == kind ? update(s) : s).ToList() },
@@ -201,7 +203,7 @@ internal sealed class PipelineRun
         {
             var count = _logCounts.GetValueOrDefault(node) + 1;
             _logCounts[node] = count;
-            _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)));
+            _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)), null);
         }
     }
 

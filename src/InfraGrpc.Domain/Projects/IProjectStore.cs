@@ -61,8 +61,6 @@ public interface IProjectStore
 
     Task<IReadOnlyList<ProjectResource>> ListResourcesAsync(string projectId, CancellationToken cancellationToken = default);
 
-    Task SaveResourceAsync(ProjectResource resource, CancellationToken cancellationToken = default);
-
     /// <summary>Removes the project, its revisions and resource records and records the deletion; pipelines stay for the audit trail.</summary>
     Task DeleteAsync(ProjectDeletion deletion, CancellationToken cancellationToken = default);
 
