@@ -23,7 +23,7 @@ public sealed class CrashFaultTests(ITestOutputHelper output) : IDisposable
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("INFRAGRPC_FAULT_ROUNDS"), CultureInfo.InvariantCulture, out var n) ? n : 3;
         var random = new Random();
         var acknowledged = new List<int>();
-        var (lost, stuck, reruns, changed, kills) = (0, 0, 0, 0, 0);
+        var (lost, stuck, reruns, changed, kills, records) = (0, 0, 0, 0, 0, 0);
         string? projectId = null;
         for (var round = 0; round < rounds; round++)
         {
@@ -86,6 +86,7 @@ public sealed class CrashFaultTests(ITestOutputHelper output) : IDisposable
                 var (pipelineId, received) = _received[round];
                 stuck += await CountStuckAsync(api, projectId);
                 changed += await CountChangedAsync(api, pipelineId, received);
+                records += await CountRecordsBehindAsync(api, projectId, received);
 
                 var rerun = await api.Pipelines.RunPipelineAsync(new Proto.RunPipelineRequest { Project = projectId });
                 var done = await api.WaitAsync(rerun.Pipeline.Id, TimeSpan.FromMinutes(2));
@@ -93,8 +94,8 @@ public sealed class CrashFaultTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        output.WriteLine($"fault: {rounds} rounds, {kills} kills, {lost} acknowledged revisions lost, {stuck} pipelines stuck, {reruns}/{rounds} re-runs succeeded, {changed} streamed events changed");
-        Assert.Equal((0, 0, rounds, 0), (lost, stuck, reruns, changed));
+        output.WriteLine($"fault: {rounds} rounds, {kills} kills, {lost} acknowledged revisions lost, {stuck} pipelines stuck, {reruns}/{rounds} re-runs succeeded, {changed} streamed events changed, {records} resource records behind a streamed apply");
+        Assert.Equal((0, 0, rounds, 0, 0), (lost, stuck, reruns, changed, records));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -146,6 +147,22 @@ public sealed class CrashFaultTests(ITestOutputHelper output) : IDisposable
         }
 
         return received.Where(e => e.Sequence > after).Count(e => !stored.TryGetValue(e.Sequence, out var same) || !same.Equals(e));
+    }
+
+    // Every apply a watcher saw succeed has its record, deployed with the same outputs, after the restart.
+    private static async Task<int> CountRecordsBehindAsync(Clients api, string projectId, List<Proto.WatchPipelineResponse> received)
+    {
+        var applied = received
+            .Where(e => e.EventCase == Proto.WatchPipelineResponse.EventOneofCase.NodeChanged
+                && e.NodeChanged.StackJob.Operations.Any(o => o.Kind == Proto.StackJobOperationKind.Apply && o.Result == Proto.PipelineResult.Succeeded))
+            .GroupBy(e => e.NodeChanged.Key)
+            .Select(g => g.Last().NodeChanged)
+            .ToList();
+        var resources = (await api.Projects.ListProjectResourcesAsync(new Proto.ListProjectResourcesRequest { Project = projectId })).Resources
+            .ToDictionary(r => $"{r.Resource.Kind}/{r.Resource.Name}");
+        return applied.Count(node => !resources.TryGetValue(node.Key, out var record)
+            || record.State != Proto.ResourceState.Deployed
+            || !record.Outputs.Equals(node.StackJob.Outputs));
     }
 
     private static Proto.ChartFiles LayeredChart()
