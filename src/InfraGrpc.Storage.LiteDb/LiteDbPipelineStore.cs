@@ -2,6 +2,7 @@ using InfraGrpc.Domain.Paging;
 using InfraGrpc.Domain.Pipelines;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Resources;
+using InfraGrpc.Domain.Values;
 using InfraGrpc.Storage.LiteDb.Documents;
 using LiteDB;
 
@@ -27,6 +28,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         IReadOnlyList<PipelineEvent> events,
         IReadOnlyList<(string PipelineId, LogLine Line)> logs,
         IReadOnlyList<ProjectResource>? resources = null,
+        IReadOnlyList<InventoryChange>? inventory = null,
         CancellationToken cancellationToken = default)
     {
         var pipelineDocuments = pipelines.Select(ToDocument).ToList();
@@ -54,6 +56,14 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             foreach (var resource in resources ?? [])
             {
                 ResourceDocuments.Upsert(store, resource);
+            }
+
+            var cloud = store.Database.GetCollection<SimulatedResourceDocument>(SimulatedResourceDocument.Collection);
+            foreach (var change in inventory ?? [])
+            {
+                _ = change.Outputs is null
+                    ? cloud.Delete(change.Key)
+                    : cloud.Upsert(new SimulatedResourceDocument { Id = change.Key, Kind = change.Kind, OutputsJson = Json.Serialize(change.Outputs) });
             }
 
             return true;

@@ -12,13 +12,4 @@ public sealed class LiteDbSimulatedInventory(LiteDbStore store) : ISimulatedInve
 
     public Task<IReadOnlyDictionary<string, object?>?> GetAsync(string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(store.Read(() => Inventory.FindById(key) is { } document ? Json.Parse(document.OutputsJson) as IReadOnlyDictionary<string, object?> : null));
-
-    public Task PutAsync(string key, string kind, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken = default)
-    {
-        store.InTransaction(() => Inventory.Upsert(new SimulatedResourceDocument { Id = key, Kind = kind, OutputsJson = Json.Serialize(outputs) }));
-        return Task.CompletedTask;
-    }
-
-    public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) =>
-        Task.FromResult(store.InTransaction(() => Inventory.Delete(key)));
 }

@@ -52,7 +52,7 @@ public sealed class PipelineRunWatchTests
     public void Change_BeforeItIsStored_IsInvisibleToWatchersAndReaders()
     {
         var stored = new List<PipelineEvent>();
-        var run = new PipelineRun(NewRun().Snapshot, TimeProvider.System, (_, e, _, _) =>
+        var run = new PipelineRun(NewRun().Snapshot, TimeProvider.System, (_, e, _, _, _) =>
         {
             if (e is not null)
             {
@@ -97,7 +97,7 @@ public sealed class PipelineRunWatchTests
     {
         var events = new List<PipelineEvent>();
         var stale = NewRun().Snapshot;
-        var run = new PipelineRun(stale, TimeProvider.System, (_, e, _, _) =>
+        var run = new PipelineRun(stale, TimeProvider.System, (_, e, _, _, _) =>
         {
             if (e is not null)
             {
@@ -123,7 +123,7 @@ public sealed class PipelineRunWatchTests
             "p1", "project", "acme/x", 1, PipelineOperation.Deploy, PipelineTrigger.Manual, "tester", null, RunStatus.Running, RunResult.None, null,
             DateTimeOffset.UnixEpoch, null, null, [], [new PipelineNode(new ResourceKey("Thing", "a"), [], job)], [], 0, 4, false, null);
         // A store that stores at once: each change becomes visible as soon as it is made.
-        return new PipelineRun(pipeline, TimeProvider.System, (run, e, _, _) =>
+        return new PipelineRun(pipeline, TimeProvider.System, (run, e, _, _, _) =>
         {
             if (e is not null)
             {

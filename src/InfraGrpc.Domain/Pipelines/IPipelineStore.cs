@@ -13,14 +13,15 @@ public interface IPipelineStore
 
     /// <summary>
     /// Writes a batch in one transaction: the latest state of each pipeline in it, the new events and log
-    /// lines, and the resource records (state and outputs) those events report, so that a record and the
-    /// event that reports it are stored together or not at all.
+    /// lines, and the resource records (state and outputs) and simulated inventory changes those events
+    /// report, so that a record and the event that reports it are stored together or not at all.
     /// </summary>
     Task SaveBatchAsync(
         IReadOnlyList<Pipeline> pipelines,
         IReadOnlyList<PipelineEvent> events,
         IReadOnlyList<(string PipelineId, LogLine Line)> logs,
         IReadOnlyList<Projects.ProjectResource>? resources = null,
+        IReadOnlyList<InventoryChange>? inventory = null,
         CancellationToken cancellationToken = default);
 
     Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default);

@@ -16,6 +16,13 @@ public sealed record ProvisionerRequest(
 /// <summary>What an operation produced: success, a one-line message, and (after apply) the outputs.</summary>
 public sealed record ProvisionerOutcome(bool Succeeded, string Message, IReadOnlyDictionary<string, object?>? Outputs = null)
 {
+    /// <summary>
+    /// For the simulated provisioner: the change its operation makes to the simulated inventory. It is stored
+    /// in the same transaction as the event that reports the operation, so the simulated cloud, the record
+    /// and the event agree after any crash.
+    /// </summary>
+    public InventoryChange? Inventory { get; init; }
+
     public static ProvisionerOutcome Ok(string message, IReadOnlyDictionary<string, object?>? outputs = null) => new(true, message, outputs);
 
     public static ProvisionerOutcome Fail(string message) => new(false, message);

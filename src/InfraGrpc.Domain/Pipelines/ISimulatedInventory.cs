@@ -1,11 +1,11 @@
 namespace InfraGrpc.Domain.Pipelines;
 
-/// <summary>The simulated cloud's inventory, kept in the store so it survives restarts like a real cloud would.</summary>
+/// <summary>
+/// The simulated cloud's inventory, kept in the store so it survives restarts like a real cloud would.
+/// It is read here; its changes travel with the pipeline events that report them (<see cref="InventoryChange"/>)
+/// and are written in the same transaction (<see cref="IPipelineStore.SaveBatchAsync"/>).
+/// </summary>
 public interface ISimulatedInventory
 {
     Task<IReadOnlyDictionary<string, object?>?> GetAsync(string key, CancellationToken cancellationToken = default);
-
-    Task PutAsync(string key, string kind, IReadOnlyDictionary<string, object?> outputs, CancellationToken cancellationToken = default);
-
-    Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default);
 }

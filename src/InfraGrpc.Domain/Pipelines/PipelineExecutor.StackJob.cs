@@ -85,7 +85,8 @@ public sealed partial class PipelineExecutor
                     Outputs = applied ?? j.Outputs,
                     LogLineCount = run.LogCount(key),
                 },
-                stored);
+                stored,
+                outcome.Inventory);
             if (!outcome.Succeeded)
             {
                 CancelRemaining(run, key, null);

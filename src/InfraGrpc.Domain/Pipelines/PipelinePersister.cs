@@ -47,8 +47,8 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
         _disposing.Dispose();
     }
 
-    internal void Enqueue(PipelineRun run, PipelineEvent? e, (string PipelineId, LogLine Line)? log, Projects.ProjectResource? resource) =>
-        _queue.Writer.TryWrite(new Item(run, e, log, null) { Resource = resource });
+    internal void Enqueue(PipelineRun run, PipelineEvent? e, (string PipelineId, LogLine Line)? log, Projects.ProjectResource? resource, InventoryChange? inventory) =>
+        _queue.Writer.TryWrite(new Item(run, e, log, null) { Resource = resource, Inventory = inventory });
 
     private async Task RunAsync()
     {
@@ -111,12 +111,13 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
         var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
         var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
         var resources = batch.Where(i => i.Resource is not null).Select(i => i.Resource!).ToList();
+        var inventory = batch.Where(i => i.Inventory is not null).Select(i => i.Inventory!).ToList();
         var delay = TimeSpan.FromMilliseconds(50);
-        while (runs.Count > 0 || events.Count > 0 || logs.Count > 0)
+        while (runs.Count > 0 || events.Count > 0 || logs.Count > 0 || inventory.Count > 0)
         {
             try
             {
-                await store.SaveBatchAsync(runs, events, logs, resources);
+                await store.SaveBatchAsync(runs, events, logs, resources, inventory);
                 break;
             }
 #pragma warning disable CA1031 // The persister must outlive a failed write (a full disk, a transient I/O error); it reports and retries.
@@ -157,5 +158,8 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
     {
         /// <summary>The resource record the event reports, stored in the same transaction.</summary>
         public Projects.ProjectResource? Resource { get; init; }
+
+        /// <summary>The simulated inventory change the event reports, stored in the same transaction.</summary>
+        public InventoryChange? Inventory { get; init; }
     }
 }

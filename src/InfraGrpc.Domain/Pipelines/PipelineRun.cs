@@ -19,12 +19,12 @@ internal sealed class PipelineRun
     private readonly Dictionary<ResourceKey, int> _logCounts = [];
     private readonly List<PipelineSubscription<PipelineEvent>> _watchers = [];
     private readonly List<(ResourceKey Node, PipelineSubscription<LogLine> Subscription)> _logWatchers = [];
-    private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?> _persist;
+    private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?, InventoryChange?> _persist;
     private readonly TimeProvider _clock;
     private Pipeline _state;
     private Pipeline _published;
 
-    public PipelineRun(Pipeline initial, TimeProvider clock, Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?> persist)
+    public PipelineRun(Pipeline initial, TimeProvider clock, Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?, InventoryChange?> persist)
     {
         _state = initial;
         _published = initial;
@@ -67,7 +67,7 @@ internal sealed class PipelineRun
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Applies a change to the state and hands the event describing it (and the resource record it reports, if any) to the persister.</summary>
-    public void Change(Func<Pipeline, Pipeline> update, Func<Pipeline, long, DateTimeOffset, PipelineEvent> describe, Projects.ProjectResource? resource = null)
+    public void Change(Func<Pipeline, Pipeline> update, Func<Pipeline, long, DateTimeOffset, PipelineEvent> describe, Projects.ProjectResource? resource = null, InventoryChange? inventory = null)
     {
         lock (_gate)
         {
@@ -75,7 +75,7 @@ internal sealed class PipelineRun
             _state = update(_state) with { LastSequence = sequence };
             var e = describe(_state, sequence, Now);
             _unstored.Enqueue((e, _state));
-            _persist(this, e, null, resource);
+            _persist(this, e, null, resource, inventory);
         }
     }
 
@@ -152,10 +152,11 @@ internal sealed class PipelineRun
     }
 
     /// <summary>Changes a node; <paramref name="resource"/> is the resource record the change reports, stored in the same transaction as its event.</summary>
-    public void UpdateNode(ResourceKey key, Func<StackJob, StackJob> update, Projects.ProjectResource? resource = null) => Change(
+    public void UpdateNode(ResourceKey key, Func<StackJob, StackJob> update, Projects.ProjectResource? resource = null, InventoryChange? inventory = null) => Change(
         p => p with { Nodes = p.Nodes.Select(n => n.Key == key ? n with { Job = update(n.Job) } : n).ToList() },
         (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.NodeChanged, false, Node: p.Nodes.First(n => n.Key == key)),
-        resource);
+        resource,
+        inventory);
 
     public void UpdateStage(StageKind kind, Func<Stage, Stage> update) => Change(
         p => p with { Stages = p.Stages.Select(s => s.Kind == kind ? update(s) : s).ToList() },
@@ -203,7 +204,7 @@ internal sealed class PipelineRun
         {
             var count = _logCounts.GetValueOrDefault(node) + 1;
             _logCounts[node] = count;
-            _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)), null);
+            _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)), null, null);
         }
     }
 

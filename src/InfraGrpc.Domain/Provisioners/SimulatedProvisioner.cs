@@ -42,13 +42,12 @@ public sealed class SimulatedProvisioner(ISimulatedInventory inventory, Simulate
                 return ProvisionerOutcome.Ok(plan);
             case OperationKind.Apply:
                 var outputs = SimulatedOutputs.For(key, request.Key.Kind, request.Key.Name, spec);
-                await inventory.PutAsync(key, request.Key.Kind, outputs, cancellationToken);
                 request.Log(LogSource.Stdout, $"{(existing is null ? "created" : "updated")} {request.Key} ({outputs["id"]})");
-                return ProvisionerOutcome.Ok(existing is null ? "created" : "updated", outputs);
+                return ProvisionerOutcome.Ok(existing is null ? "created" : "updated", outputs) with { Inventory = new InventoryChange(key, request.Key.Kind, outputs) };
             default:
-                var removed = await inventory.RemoveAsync(key, cancellationToken);
+                var removed = existing is not null;
                 request.Log(LogSource.Stdout, removed ? $"destroyed {request.Key}" : $"{request.Key} was already gone");
-                return ProvisionerOutcome.Ok(removed ? "destroyed" : "already gone");
+                return ProvisionerOutcome.Ok(removed ? "destroyed" : "already gone") with { Inventory = new InventoryChange(key, request.Key.Kind, null) };
         }
     }
 
