@@ -105,7 +105,7 @@ public sealed class PipelineEngine(
             decision.TrySetResult((false, actor));
         }
 
-        return run.Snapshot;
+        return run.Published;
     }
 
     /// <summary>Approves or rejects a pending gate (the only pending one when <paramref name="gateId"/> is empty).</summary>
