@@ -26,7 +26,7 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
 
             Versions.Insert(document);
             var head = Heads.FindById(document.Name);
-            if (head is null || SemVerOrder.Compare(document.Version, head.LatestVersion) > 0)
+            if (head is null || SemVerOrder.CompareForLatest(document.Version, head.LatestVersion) > 0)
             {
                 Heads.Upsert(ChartDocumentMapper.ToHead(document));
             }
@@ -104,7 +104,7 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
             }
 
             var latest = Versions.Find(d => d.Name == name)
-                .OrderByDescending(d => d.Version, Comparer<string>.Create(SemVerOrder.Compare))
+                .OrderByDescending(d => d.Version, Comparer<string>.Create(SemVerOrder.CompareForLatest))
                 .FirstOrDefault();
             if (latest is null)
             {

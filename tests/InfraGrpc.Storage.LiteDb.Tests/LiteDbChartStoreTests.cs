@@ -96,6 +96,24 @@ public sealed class LiteDbChartStoreTests : IDisposable
         Assert.Equal(["a-chart@3.0.0"], after.Items.Select(s => $"{s.Name}@{s.Version}"));
     }
 
+    [Fact]
+    public async Task Latest_IsTheHighestReleaseAndAPreReleaseOnlyWhenThereIsNoRelease()
+    {
+        using var store = LiteDbStore.Open(_directory);
+        var charts = new LiteDbChartStore(store);
+        await charts.PublishAsync(Version("pre", "3.0.0-beta.1", "x"));
+        var onlyPreRelease = await charts.GetAsync("pre", null);
+        await charts.PublishAsync(Version("pre", "1.2.0", "x"));
+        await charts.PublishAsync(Version("pre", "2.0.0-rc.1", "x"));
+        var withRelease = await charts.GetAsync("pre", null);
+        await charts.DeleteVersionAsync("pre", "1.2.0");
+        var afterDelete = await charts.GetAsync("pre", null);
+
+        Assert.Equal("3.0.0-beta.1", onlyPreRelease!.Chart.Version);
+        Assert.Equal("1.2.0", withRelease!.Chart.Version);
+        Assert.Equal("3.0.0-beta.1", afterDelete!.Chart.Version);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static ChartVersion Version(string name, string version, string template)

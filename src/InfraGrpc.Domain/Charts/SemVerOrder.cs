@@ -19,6 +19,17 @@ public static class SemVerOrder
         };
     }
 
+    /// <summary>
+    /// Orders versions for "latest", as Helm does: any release outranks any pre-release (1.2.0 is the latest
+    /// of 1.2.0 and 2.0.0-rc.1), and a pre-release is the latest only when no release exists.
+    /// </summary>
+    public static int CompareForLatest(string left, string right)
+    {
+        var leftRelease = SemVersion.TryParse(left, SemVersionStyles.Strict, out var l) && l.IsRelease;
+        var rightRelease = SemVersion.TryParse(right, SemVersionStyles.Strict, out var r) && r.IsRelease;
+        return leftRelease == rightRelease ? Compare(left, right) : leftRelease ? 1 : -1;
+    }
+
     /// <summary>Whether a text is a strict SemVer 2.0 version.</summary>
     public static bool IsValid(string version) => SemVersion.TryParse(version, SemVersionStyles.Strict, out _);
 }

@@ -219,7 +219,8 @@ export type ChartReference = Message<"infragrpc.v1.ChartReference"> & {
   name: string;
 
   /**
-   * The version; empty means the latest published version.
+   * The version; empty means the latest published version: the highest release, or the highest
+   * pre-release when the chart has no release.
    *
    * @generated from field: string version = 2;
    */
