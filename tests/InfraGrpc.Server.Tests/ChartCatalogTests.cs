@@ -95,7 +95,7 @@ public sealed class ChartCatalogTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task GetChart_WithoutVersion_ReturnsTheHighestSemVer()
+    public async Task GetChart_WithoutVersion_ReturnsTheHighestReleaseNotAPreRelease()
     {
         foreach (var version in new[] { "1.2.0", "1.10.0", "1.9.3", "2.0.0-rc.1" })
         {
@@ -105,7 +105,7 @@ public sealed class ChartCatalogTests(ServerFixture server) : IClassFixture<Serv
         var latest = await _charts.GetChartAsync(new Proto.GetChartRequest { Name = "semver-order" });
         var versions = await _charts.ListChartVersionsAsync(new Proto.ListChartVersionsRequest { Name = "semver-order" });
 
-        Assert.Equal("2.0.0-rc.1", latest.Chart.Version);
+        Assert.Equal("1.10.0", latest.Chart.Version);
         Assert.Equal(["2.0.0-rc.1", "1.10.0", "1.9.3", "1.2.0"], versions.Versions.Select(v => v.Version));
         Assert.Contains(latest.Chart.Parameters, p => p.Name == "size" && p.Type == Proto.ParameterType.StringEnum);
     }

@@ -77,7 +77,7 @@ public sealed class DataDirectoryStartupTests(ITestOutputHelper output) : IDispo
     {
         foreach (var mount in _mounts)
         {
-            using var umount = Process.Start("umount", mount);
+            using var umount = Process.Start("umount", ["-l", mount]);
             umount.WaitForExit();
         }
 

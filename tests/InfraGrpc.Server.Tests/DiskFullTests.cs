@@ -66,7 +66,7 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
     {
         if (_mounted)
         {
-            using var umount = Process.Start("umount", _root);
+            using var umount = Process.Start("umount", ["-l", _root]);
             umount.WaitForExit();
         }
 

@@ -116,6 +116,7 @@ public sealed partial class ServerProcess : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(TimeSpan.FromSeconds(30));
         }
 
         _process.Dispose();
