@@ -116,6 +116,22 @@ public sealed class PipelineFlowControlTests(SlowServerFixture server) : IClassF
             await Api.Pipelines.CancelPipelineAsync(new Proto.CancelPipelineRequest { PipelineId = created.Pipeline.Id }));
     }
 
+    [Fact]
+    public async Task CancelPipeline_WithAReason_RecordsItOnThePipeline()
+    {
+        var created = await Api.CreateAsync("cancelled-why", GraphChart.Name, "dev", "gateOn=d");
+        await Api.WatchUntilAsync(created.Pipeline.Id, e =>
+            e.NodeChanged?.StackJob.Status == Proto.PipelineStatus.Running || e.Snapshot?.Nodes.Any(n => n.StackJob.Status == Proto.PipelineStatus.Running) == true);
+
+        await RpcAssert.InvalidArgumentAsync(async () =>
+            await Api.Pipelines.CancelPipelineAsync(new Proto.CancelPipelineRequest { PipelineId = created.Pipeline.Id, Reason = new string('r', 513) }));
+        await Api.Pipelines.CancelPipelineAsync(new Proto.CancelPipelineRequest { PipelineId = created.Pipeline.Id, Reason = "maintenance window" });
+        var done = await Api.WaitAsync(created.Pipeline.Id);
+
+        Assert.Equal(Proto.PipelineResult.Cancelled, done.Result);
+        Assert.Equal("cancelled by anonymous: maintenance window", done.Reason);
+    }
+
     // A gate that opened before the watcher connected arrives inside the first snapshot.
     private static bool GatePending(Proto.WatchPipelineResponse e) =>
         e.GateChanged?.State == Proto.ManualGateState.Pending || e.Snapshot?.Gates.Any(g => g.State == Proto.ManualGateState.Pending) == true;

@@ -94,12 +94,18 @@ public sealed class PipelineEngine(
     }
 
     /// <summary>Asks a pipeline to stop gracefully; queued pipelines are cancelled at once.</summary>
-    public Pipeline Cancel(string pipelineId, string actor)
+    /// <exception cref="ValidationException">The reason is longer than 512 characters or holds control characters.</exception>
+    public Pipeline Cancel(string pipelineId, string actor, string? reason = null)
     {
+        if (reason is { Length: > 512 } || (reason?.Any(char.IsControl) ?? false))
+        {
+            throw new ValidationException("reason", "at most 512 characters, without control characters");
+        }
+
         var run = Active(pipelineId) is { Snapshot.IsCompleted: false } active
             ? active
             : throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not queued or running");
-        run.RequestCancel(actor);
+        run.RequestCancel(actor, reason);
         foreach (var decision in run.GateDecisions.Values)
         {
             decision.TrySetResult((false, actor));

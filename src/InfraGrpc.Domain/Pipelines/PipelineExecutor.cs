@@ -21,10 +21,10 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
     internal async Task ExecuteAsync(PipelineRun run)
     {
         var pipeline = run.Snapshot;
-        if (run.CancelRequestedBy is { } cancelledBy)
+        if (run.CancelRequestedBy is not null)
         {
             await SetProjectStatusAsync(run, RunResult.Cancelled);
-            Finish(run, RunResult.Cancelled, $"cancelled by {cancelledBy} before it started", StageKind.Build);
+            Finish(run, RunResult.Cancelled, $"{run.CancelledText} (before it started)", StageKind.Build);
             return;
         }
 
@@ -64,7 +64,7 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
             var (approved, actor) = await WaitForGateAsync(run, "deploy", GateScope.Pipeline, null);
             if (!approved)
             {
-                var reason = run.CancelRequestedBy is not null ? $"cancelled by {actor}" : $"deploy rejected by {actor}";
+                var reason = run.CancelRequestedBy is not null ? run.CancelledText : $"deploy rejected by {actor}";
                 await SetProjectStatusAsync(run, RunResult.Cancelled);
                 Finish(run, RunResult.Cancelled, reason, StageKind.Deploy);
                 return;
@@ -78,7 +78,7 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         var reasonText = result switch
         {
             RunResult.Failed => $"{failed.Count} of {nodes.Count} resources failed: {string.Join(", ", failed.Take(5))}",
-            RunResult.Cancelled => run.CancelRequestedBy is { } by ? $"cancelled by {by}" : "cancelled: a manual gate was rejected",
+            RunResult.Cancelled => run.CancelRequestedBy is not null ? run.CancelledText : "cancelled: a manual gate was rejected",
             _ => null,
         };
         run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = result, Reason = reasonText, EndedAt = run.Now });

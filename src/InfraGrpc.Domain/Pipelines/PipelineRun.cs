@@ -38,6 +38,12 @@ internal sealed class PipelineRun
 
     public string? CancelRequestedBy { get; private set; }
 
+    /// <summary>The reason given with the cancel request, if any.</summary>
+    public string? CancelReason { get; private set; }
+
+    /// <summary>What a pipeline cancelled on request says: who, and why when a reason was given.</summary>
+    public string CancelledText => CancelReason is null ? $"cancelled by {CancelRequestedBy}" : $"cancelled by {CancelRequestedBy}: {CancelReason}";
+
     public System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource<(bool Approved, string Actor)>> GateDecisions { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The current state, stored or not: what the engine decides on.</summary>
@@ -190,11 +196,15 @@ internal sealed class PipelineRun
         }
     }
 
-    public void RequestCancel(string actor)
+    public void RequestCancel(string actor, string? reason = null)
     {
         lock (_gate)
         {
-            CancelRequestedBy ??= actor;
+            if (CancelRequestedBy is null)
+            {
+                CancelRequestedBy = actor;
+                CancelReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+            }
         }
     }
 

@@ -65,7 +65,7 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
     public override async Task<Proto.CancelPipelineResponse> CancelPipeline(Proto.CancelPipelineRequest request, ServerCallContext context)
     {
         await queries.GetAsync(request.PipelineId, context.CancellationToken);
-        return new Proto.CancelPipelineResponse { Pipeline = PipelineMapper.ToProto(engine.Cancel(request.PipelineId, CallerIdentity.Actor(context))) };
+        return new Proto.CancelPipelineResponse { Pipeline = PipelineMapper.ToProto(engine.Cancel(request.PipelineId, CallerIdentity.Actor(context), request.Reason)) };
     }
 
     public override async Task<Proto.ResolveManualGateResponse> ResolveManualGate(Proto.ResolveManualGateRequest request, ServerCallContext context)

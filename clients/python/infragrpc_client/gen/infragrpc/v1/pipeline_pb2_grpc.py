@@ -128,7 +128,8 @@ class PipelineServiceServicer(object):
     def CancelPipeline(self, request, context):
         """CancelPipeline stops a pipeline gracefully: running stack jobs finish their current operation,
         nothing new starts, the rest are cancelled.
-        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
+        Errors: INVALID_ARGUMENT (BadRequest) for a reason over 512 characters; NOT_FOUND (ResourceInfo);
+        FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

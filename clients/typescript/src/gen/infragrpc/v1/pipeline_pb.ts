@@ -1589,7 +1589,8 @@ export const PipelineService: GenService<{
   /**
    * CancelPipeline stops a pipeline gracefully: running stack jobs finish their current operation,
    * nothing new starts, the rest are cancelled.
-   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
+   * Errors: INVALID_ARGUMENT (BadRequest) for a reason over 512 characters; NOT_FOUND (ResourceInfo);
+   * FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
    *
    * @generated from rpc infragrpc.v1.PipelineService.CancelPipeline
    */
