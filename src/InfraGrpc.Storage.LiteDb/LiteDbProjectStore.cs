@@ -168,19 +168,18 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     public Task<IReadOnlyList<ProjectResource>> ListResourcesAsync(string projectId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ProjectResource>>(store.Read(() => Resources.Find(r => r.ProjectId == projectId).Select(d => RecordJson.Deserialize<ProjectResource>(d.Json)).ToList()));
 
-    public Task<ProjectResource?> FindDeployedResourceAsync(string org, ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default)
-    {
-        lock (store.WriteGate)
+    public Task<IReadOnlyList<(Project Project, ProjectResource Resource)>> FindDeployedResourcesAsync(string org, ResourceKey key, string excludeProjectId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(store.Read<IReadOnlyList<(Project, ProjectResource)>>(() =>
         {
             var orgKey = $"{org}/{key}";
             var deployed = nameof(ResourceState.Deployed);
-            var candidates = Resources.Find(r => r.OrgKey == orgKey && r.State == deployed && r.ProjectId != excludeProjectId);
-            var match = candidates
+            return Resources.Find(r => r.OrgKey == orgKey && r.State == deployed && r.ProjectId != excludeProjectId)
                 .Select(d => RecordJson.Deserialize<ProjectResource>(d.Json))
-                .FirstOrDefault(r => env is null || Projects.FindById(r.ProjectId)?.Env == env);
-            return Task.FromResult(match);
-        }
-    }
+                .Select(r => (Projects.FindById(r.ProjectId), r))
+                .Where(x => x.Item1 is not null)
+                .Select(x => (ToDomain(x.Item1!), x.r))
+                .ToList();
+        }));
 
     public Task DeleteAsync(ProjectDeletion deletion, CancellationToken cancellationToken = default)
     {

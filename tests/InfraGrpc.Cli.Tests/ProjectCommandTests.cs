@@ -83,7 +83,9 @@ public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFix
         Assert.Contains("second", get.Out, StringComparison.Ordinal);
         Assert.Contains("/webhooks/github", get.Out, StringComparison.Ordinal);
         Assert.Equal(0, pinned.ExitCode);
-        Assert.DoesNotContain("Thing/b", pinned.Out, StringComparison.Ordinal);
         Assert.Contains("Thing/a Completed Succeeded", pinned.Out, StringComparison.Ordinal);
+
+        // The pinned commit has no Thing/b: the deploy destroys it, and says so.
+        Assert.Contains("Thing/b (destroy) Completed Succeeded", pinned.Out, StringComparison.Ordinal);
     }
 }

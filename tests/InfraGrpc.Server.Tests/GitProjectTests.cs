@@ -108,7 +108,10 @@ public sealed class GitProjectTests(ProjectServerFixture server) : IClassFixture
         var done = await Api.WaitAsync(pinned.Pipeline.Id);
 
         Assert.Equal(first, done.Commit.Sha);
-        Assert.Equal(["Thing/a"], done.Nodes.Select(n => n.Key));
+
+        // The older commit has no Thing/b: the deploy destroys it (issue 12, finding 1).
+        Assert.Equal([("Thing/a", Proto.PipelineNodeAction.Apply), ("Thing/b", Proto.PipelineNodeAction.Destroy)], done.Nodes.Select(n => (n.Key, n.Action)));
+        Assert.All(done.Nodes, n => Assert.Equal(Proto.PipelineResult.Succeeded, n.StackJob.Result));
     }
 
     [Fact]

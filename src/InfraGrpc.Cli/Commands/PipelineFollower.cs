@@ -118,7 +118,7 @@ internal static class PipelineFollower
                     _ => job?.Status == Proto.PipelineStatus.Running ? "blue" : "grey",
                 };
                 table.AddRow(
-                    Printer.Escape(key),
+                    Printer.Escape(Label(_nodes[key])),
                     $"[{color}]{job?.Status}[/]",
                     operation is null ? string.Empty : $"{operation.Kind} {operation.Status}",
                     $"[{color}]{Shown(job?.Result)}[/]",
@@ -136,6 +136,9 @@ internal static class PipelineFollower
         private static string Shown(Proto.PipelineResult? result) => result is null or Proto.PipelineResult.Unspecified ? string.Empty : result.ToString()!;
 
         private static string NodeLine(Proto.PipelineNode node) =>
-            $"{node.Key} {node.StackJob?.Status} {node.StackJob?.Result} {node.StackJob?.Reason}";
+            $"{Label(node)} {node.StackJob?.Status} {node.StackJob?.Result} {node.StackJob?.Reason}";
+
+        // A destroy node says so, like a Terraform plan's "-": "Thing/b (destroy)".
+        private static string Label(Proto.PipelineNode node) => node.Action == Proto.PipelineNodeAction.Destroy ? $"{node.Key} (destroy)" : node.Key;
     }
 }

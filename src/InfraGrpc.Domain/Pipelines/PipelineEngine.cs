@@ -22,24 +22,24 @@ public sealed class PipelineEngine(
     private readonly Dictionary<string, PipelineRun> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<PipelineRun>> _queues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
+    private readonly ReconcilePlanner _planner = new(projects);
 
     public async Task<Pipeline> LaunchAsync(PipelineRequest request, CancellationToken cancellationToken = default)
     {
         var project = await projects.GetAsync(request.ProjectId, cancellationToken) ?? throw new NotFoundException("project", request.ProjectId);
         var undeploy = request.Operation == PipelineOperation.Undeploy;
         var fromGit = !undeploy && project.Git is not null && request.Commit is not null;
-        var buildOnly = false;
+
+        // Controls are the project's current policy, whatever revision the pipeline runs.
+        var buildOnly = !undeploy && project.Controls.DisableDeployments;
         IReadOnlyList<PipelineNode> nodes = [];
         if (!fromGit)
         {
-            // A git deploy learns its nodes in the build stage, from the commit it fetches.
-            var revision = await projects.GetRevisionAsync(project.Id, request.Revision, cancellationToken)
+            // A git deploy learns its nodes in the build stage, from the commit it fetches. The build stage
+            // plans again against the records of that moment; this plan is what the request would do now.
+            var target = await _planner.LoadAsync(project, request.Revision, cancellationToken)
                 ?? throw new PreconditionFailedException("NO_REVISION", $"{project.QualifiedName} has no revision {request.Revision} yet; deploy a commit first");
-            var manifests = await projects.GetManifestsAsync(revision.ManifestsDigest, cancellationToken)
-                ?? throw new InvalidOperationException("manifests missing for " + project.QualifiedName);
-            var (_, graph) = manifests.Load(project.Env);
-            buildOnly = !undeploy && revision.Controls.DisableDeployments;
-            nodes = PipelineExecutor.NodesOf(graph, undeploy);
+            nodes = (await _planner.PlanAsync(project, target, undeploy, cancellationToken)).Nodes;
         }
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -50,9 +50,9 @@ public sealed class PipelineEngine(
             nodes, [], 0, Math.Max(1, options.Parallelism), buildOnly, null)
         { RequestedCommit = fromGit ? request.Commit : null };
         await store.InsertAsync(pipeline, cancellationToken);
-        await projects.SetStatusAsync(project.Id, buildOnly ? project.Status : ProjectStatus.Deploying, pipeline.Id, cancellationToken);
         // Read your writes: once this call returns, the deploys it superseded read as SKIPPED everywhere.
         await RetireAsync(Enqueue(CreateRun(pipeline)));
+        await RefreshStatusAsync(project.Id, null, cancellationToken);
         return pipeline;
     }
 
@@ -63,6 +63,15 @@ public sealed class PipelineEngine(
             // A run that reached its terminal event is finishing its bookkeeping; it no longer holds the project.
             var running = _active.Values.Any(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted);
             return running || (_queues.TryGetValue(projectId, out var queue) && queue.Count > 0);
+        }
+    }
+
+    public Pipeline? PendingPurge(string projectId)
+    {
+        lock (_gate)
+        {
+            return _active.Values.Where(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted && r.Snapshot.Trigger == PipelineTrigger.Purge)
+                .Select(r => r.Published).FirstOrDefault();
         }
     }
 
@@ -88,14 +97,16 @@ public sealed class PipelineEngine(
             }
 
             PipelineExecutor.Interrupt(run, RestartReason);
-            await persister.FlushAsync();
-            await projects.SetStatusAsync(pipeline.ProjectId, ProjectStatus.Failed, pipeline.Id, cancellationToken);
+            await RefreshStatusAsync(pipeline.ProjectId, null, cancellationToken);
         }
     }
 
-    /// <summary>Asks a pipeline to stop gracefully; queued pipelines are cancelled at once.</summary>
+    /// <summary>
+    /// Asks a pipeline to stop gracefully. A queued pipeline is completed as CANCELLED at once and leaves the
+    /// queue; the project's status is stored again before this returns.
+    /// </summary>
     /// <exception cref="ValidationException">The reason is longer than 512 characters or holds control characters.</exception>
-    public Pipeline Cancel(string pipelineId, string actor, string? reason = null)
+    public async Task<Pipeline> CancelAsync(string pipelineId, string actor, string? reason = null)
     {
         if (reason is { Length: > 512 } || (reason?.Any(char.IsControl) ?? false))
         {
@@ -109,6 +120,29 @@ public sealed class PipelineEngine(
         foreach (var decision in run.GateDecisions.Values)
         {
             decision.TrySetResult((false, actor));
+        }
+
+        bool dequeued;
+        lock (_gate)
+        {
+            var queue = _queues.GetValueOrDefault(run.ProjectId);
+            dequeued = queue is not null && queue.Contains(run);
+            if (queue is not null && dequeued)
+            {
+                var rest = queue.Where(r => r != run).ToList();
+                queue.Clear();
+                foreach (var kept in rest)
+                {
+                    queue.Enqueue(kept);
+                }
+            }
+        }
+
+        if (dequeued)
+        {
+            PipelineExecutor.CancelQueued(run);
+            await RetireAsync([run]);
+            await RefreshStatusAsync(run.ProjectId, null);
         }
 
         return run.Published;
@@ -140,6 +174,45 @@ public sealed class PipelineEngine(
         {
             return _active.GetValueOrDefault(pipelineId);
         }
+    }
+
+    /// <summary>
+    /// Stores the project's status as <see cref="ProjectStatusRule"/> derives it, with the newest pipeline as
+    /// the last one. <paramref name="finishing"/> is a run about to publish its end with that result: it no
+    /// longer counts as active, and its resource records are flushed first.
+    /// </summary>
+    private async Task RefreshStatusAsync(string projectId, (PipelineRun Run, RunResult Result)? finishing, CancellationToken cancellationToken = default)
+    {
+        await persister.FlushAsync();
+        var project = await projects.GetAsync(projectId, cancellationToken);
+        if (project is null)
+        {
+            return;
+        }
+
+        bool active;
+        lock (_gate)
+        {
+            active = _active.Values.Any(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted && r != finishing?.Run);
+        }
+
+        Pipeline? decisive = null;
+        if (finishing is { } f && ProjectStatusRule.IsDecisive(f.Run.Snapshot, f.Result))
+        {
+            decisive = f.Run.Snapshot with { Result = f.Result };
+        }
+        else
+        {
+            var completed = await store.ListAsync(projectId, RunStatus.Completed, null, new Paging.PageRequest(20, null), cancellationToken);
+            decisive = completed.Items.FirstOrDefault(p => ProjectStatusRule.IsDecisive(p, p.Result));
+        }
+
+        var records = await projects.ListResourcesAsync(projectId, cancellationToken);
+        var current = project.CurrentRevision == 0 ? null : await _planner.LoadAsync(project, project.CurrentRevision, cancellationToken);
+        var inSync = await _planner.InSyncAsync(project, current, records, cancellationToken);
+        var status = ProjectStatusRule.Derive(new ProjectStatusInput(active, decisive, records, r => inSync.Contains(r.Key), current?.Resources.Select(r => r.Key).ToList() ?? []));
+        var last = await store.GetLastAsync(projectId, cancellationToken);
+        await projects.SetStatusAsync(projectId, status, last?.Id, cancellationToken);
     }
 
     private PipelineRun CreateRun(Pipeline pipeline) => new(pipeline, clock, persister.Enqueue);
@@ -226,7 +299,7 @@ public sealed class PipelineEngine(
         {
             try
             {
-                await executor.ExecuteAsync(run);
+                await executor.ExecuteAsync(run, result => RefreshStatusAsync(run.ProjectId, (run, result)));
             }
 #pragma warning disable CA1031 // A bug in one pipeline must not leave it running forever or the project locked.
             catch (Exception e)
@@ -236,7 +309,7 @@ public sealed class PipelineEngine(
                 if (!run.Snapshot.IsCompleted)
                 {
                     PipelineExecutor.Interrupt(run, "internal error: " + e.Message);
-                    await projects.SetStatusAsync(run.ProjectId, ProjectStatus.Failed, run.Id);
+                    await RefreshStatusAsync(run.ProjectId, null);
                 }
             }
 

@@ -7,22 +7,32 @@ namespace InfraGrpc.Domain.Pipelines;
 /// <summary>The build stage and the graph execution.</summary>
 public sealed partial class PipelineExecutor
 {
-    private async Task<BuildResult> BuildAsync(Pipeline pipeline)
+    private async Task<BuildResult> BuildAsync(PipelineRun run, Func<Pipeline, Pipeline>? amend)
     {
+        var pipeline = amend is null ? run.Snapshot : amend(run.Snapshot);
         var project = await projects.GetAsync(pipeline.ProjectId) ?? throw new NotFoundException("project", pipeline.ProjectId);
         var revision = await projects.GetRevisionAsync(project.Id, pipeline.Revision) ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{pipeline.Revision}");
-        var manifests = await projects.GetManifestsAsync(revision.ManifestsDigest) ?? throw new InvalidOperationException("manifests missing");
-        var (resources, graph) = manifests.Load(project.Env);
+        var target = await _planner.LoadAsync(project, pipeline.Revision) ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{pipeline.Revision}");
+        var undeploy = pipeline.Operation == PipelineOperation.Undeploy;
+
+        // Plan against the records of this moment: a pipeline that ran while this one was queued may have
+        // deployed or destroyed resources since the request.
+        var plan = await _planner.PlanAsync(project, target, undeploy);
+        if (amend is not null || !SameNodes(plan.Nodes, pipeline.Nodes))
+        {
+            run.Change(p => (amend is null ? p : amend(p)) with { Nodes = plan.Nodes }, (p, sequence, time) => new PipelineEvent(p.Id, sequence, time, PipelineEventKind.Snapshot, false, Snapshot: p));
+        }
+
         var external = new Dictionary<(ResourceKey, string?), ProjectResource>();
-        if (pipeline.Operation == PipelineOperation.Deploy)
+        if (!undeploy)
         {
             var problems = new List<FieldViolation>();
-            foreach (var reference in graph.ExternalReferences)
+            foreach (var reference in target.Graph.ExternalReferences)
             {
-                var found = await projects.FindDeployedResourceAsync(project.Org, reference.Target, reference.Env, project.Id);
+                var (found, problem) = await ResolveExternalAsync(project, reference);
                 if (found is null)
                 {
-                    problems.Add(new FieldViolation(reference.From.ToString(), $"reads {reference.FieldPath} of {reference.Target}{(reference.Env is null ? string.Empty : " in env " + reference.Env)}, which no other project of org {project.Org} has deployed"));
+                    problems.Add(new FieldViolation(reference.From.ToString(), problem!));
                 }
                 else
                 {
@@ -37,13 +47,53 @@ public sealed partial class PipelineExecutor
         }
 
         var records = (await projects.ListResourcesAsync(project.Id)).ToDictionary(r => r.Key);
-        return new BuildResult(project, revision, resources.ToDictionary(r => r.Key), records, external);
+        return new BuildResult(project, revision, plan.Resources, target.Resources.Select(r => r.Key).ToHashSet(), records, external);
     }
+
+    /// <summary>
+    /// Binds a reference to a resource of another project of the org. Without <c>env</c> the reference means
+    /// the consumer's own env. Only a resource in its project's current revision counts, so a leftover a
+    /// producer renamed or removed is never bound. More than one candidate is an error naming them.
+    /// </summary>
+    private async Task<(ProjectResource? Found, string? Problem)> ResolveExternalAsync(Project project, Graph.ExternalReference reference)
+    {
+        var env = reference.Env ?? project.Env;
+        var what = $"reads {reference.FieldPath} of {reference.Target} in env {env}";
+        var candidates = new List<(Project Project, ProjectResource Resource)>();
+        var leftovers = new List<string>();
+        foreach (var (producer, resource) in await projects.FindDeployedResourcesAsync(project.Org, reference.Target, project.Id))
+        {
+            if (producer.Env != env)
+            {
+                continue;
+            }
+
+            var current = await _planner.LoadAsync(producer, producer.CurrentRevision);
+            if (current is not null && current.Resources.Any(r => r.Key == reference.Target))
+            {
+                candidates.Add((producer, resource));
+            }
+            else
+            {
+                leftovers.Add(producer.QualifiedName);
+            }
+        }
+
+        return candidates.Count switch
+        {
+            1 => (candidates[0].Resource, null),
+            0 when leftovers.Count > 0 => (null, $"{what}, which {string.Join(", ", leftovers)} removed from its current revision (it is still being destroyed); it is not bound"),
+            0 => (null, $"{what}, which no other project of org {project.Org} has deployed"),
+            _ => (null, $"{what}, which is ambiguous: {string.Join(", ", candidates.Select(c => c.Project.QualifiedName).Order(StringComparer.Ordinal))} all deploy it; rename one of them"),
+        };
+    }
+
+    private static bool SameNodes(IReadOnlyList<PipelineNode> a, IReadOnlyList<PipelineNode> b) =>
+        a.Count == b.Count && a.Zip(b).All(x => x.First.Key == x.Second.Key && x.First.Action == x.Second.Action && x.First.Job.RequiresApproval == x.Second.Job.RequiresApproval && x.First.Producers.SequenceEqual(x.Second.Producers));
 
     private async Task<RunResult> DeployAsync(PipelineRun run, BuildResult build)
     {
         var pipeline = run.Snapshot;
-        var undeploy = pipeline.Operation == PipelineOperation.Undeploy;
         var nodes = pipeline.Nodes.ToDictionary(n => n.Key);
         var consumers = nodes.Keys.ToDictionary(k => k, _ => new List<ResourceKey>());
         foreach (var node in nodes.Values)
@@ -67,7 +117,7 @@ public sealed partial class PipelineExecutor
             {
                 var key = pipeline.Nodes[ready.Min].Key;
                 ready.Remove(ready.Min);
-                running[RunNodeAsync(run, build, key, undeploy, outputs)] = key;
+                running[RunNodeAsync(run, build, key, outputs)] = key;
             }
 
             if (running.Count == 0)
@@ -133,6 +183,7 @@ public sealed partial class PipelineExecutor
         Project Project,
         ProjectRevision Revision,
         IReadOnlyDictionary<ResourceKey, CloudResource> Resources,
+        IReadOnlySet<ResourceKey> TargetKeys,
         IReadOnlyDictionary<ResourceKey, ProjectResource> Records,
         IReadOnlyDictionary<(ResourceKey, string?), ProjectResource> External);
 }

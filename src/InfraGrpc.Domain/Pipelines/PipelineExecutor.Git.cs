@@ -9,7 +9,8 @@ namespace InfraGrpc.Domain.Pipelines;
 /// <summary>The git part of the build stage: fetch the commit, read its manifests, append the revision.</summary>
 public sealed partial class PipelineExecutor
 {
-    private async Task BuildFromGitAsync(PipelineRun run)
+    /// <summary>Returns the change to the pipeline: the revision it runs and the commit; the caller applies it with the plan.</summary>
+    private async Task<Func<Pipeline, Pipeline>> BuildFromGitAsync(PipelineRun run)
     {
         var pipeline = run.Snapshot;
         var project = await projects.GetAsync(pipeline.ProjectId) ?? throw new NotFoundException("project", pipeline.ProjectId);
@@ -30,7 +31,7 @@ public sealed partial class PipelineExecutor
         }
 
         var resources = ManifestParser.Parse(documents);
-        var graph = Graph.ResourceGraph.Build(resources, project.Env);
+        Graph.ResourceGraph.Build(resources, project.Env); // a cycle fails the build here, naming it
         var manifests = ManifestSet.From(resources);
         var current = project.CurrentRevision == 0 ? null : await projects.GetRevisionAsync(project.Id, project.CurrentRevision);
         var number = project.CurrentRevision;
@@ -57,8 +58,6 @@ public sealed partial class PipelineExecutor
         }
 
         var buildOnly = project.Controls.DisableDeployments;
-        run.Change(
-            p => p with { Revision = number, Commit = commit, Nodes = NodesOf(graph, undeploy: false), BuildOnly = buildOnly },
-            (p, sequence, time) => new PipelineEvent(p.Id, sequence, time, PipelineEventKind.Snapshot, false, Snapshot: p));
+        return p => p with { Revision = number, Commit = commit, BuildOnly = buildOnly };
     }
 }

@@ -9,15 +9,16 @@ namespace InfraGrpc.Domain.Pipelines;
 public sealed partial class PipelineExecutor
 {
     private async Task<(ResourceKey Key, RunResult Result)> RunNodeAsync(
-        PipelineRun run, BuildResult build, ResourceKey key, bool undeploy, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
+        PipelineRun run, BuildResult build, ResourceKey key, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
     {
         var pipeline = run.Snapshot;
         var node = pipeline.Nodes.First(n => n.Key == key);
+        var undeploy = node.Action == NodeAction.Destroy;
         var provisioner = provisioners.ForKind(key.Kind);
         if (node.Job.RequiresApproval)
         {
             run.UpdateNode(key, j => j with { Status = RunStatus.AwaitingApproval, Provisioner = provisioner.Name });
-            var (approved, actor) = await WaitForGateAsync(run, "resource:" + key, GateScope.Resource, key);
+            var (approved, actor) = await WaitForGateAsync(run, (undeploy ? "destroy:" : "resource:") + key, GateScope.Resource, key);
             if (!approved)
             {
                 var reason = run.CancelRequestedBy is not null ? $"cancelled by {actor}" : $"rejected by {actor}";
@@ -62,8 +63,9 @@ public sealed partial class PipelineExecutor
             {
                 var request = new ProvisionerRequest(pipeline.ProjectId, pipeline.ProjectName, build.Project.Env, key, operation, manifest, previous, (source, text) => run.Log(key, operation, source, text));
 
-                // The pipeline's cancellation does not reach a running operation: cancel is graceful.
-                outcome = await provisioner.RunAsync(request, CancellationToken.None);
+                // Cancelling the pipeline stops an external operation (its processes are killed); the
+                // simulated provisioner's operations are atomic and finish.
+                outcome = await provisioner.RunAsync(request, run.Cancelled);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -90,8 +92,12 @@ public sealed partial class PipelineExecutor
             if (!outcome.Succeeded)
             {
                 CancelRemaining(run, key, null);
-                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = $"{operation.ToString().ToLowerInvariant()} failed: {outcome.Message}", EndedAt = run.Now, LogLineCount = run.LogCount(key) });
-                return (key, RunResult.Failed);
+                var verb = operation.ToString().ToLowerInvariant();
+                var stopped = run.CancelRequestedBy is not null && run.Cancelled.IsCancellationRequested;
+                var result = stopped ? RunResult.Cancelled : RunResult.Failed;
+                var reason = stopped ? $"{run.CancelledText}; {verb} was stopped: {outcome.Message}" : $"{verb} failed: {outcome.Message}";
+                run.UpdateNode(key, j => j with { Status = RunStatus.Completed, Result = result, Reason = reason, EndedAt = run.Now, LogLineCount = run.LogCount(key) });
+                return (key, result);
             }
 
             if (applied is not null)
@@ -110,11 +116,13 @@ public sealed partial class PipelineExecutor
 
     private static ProducerView? Producer(BuildResult build, ValueReference reference, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
     {
-        var inProject = build.Resources.TryGetValue(reference.Target, out var producer) && (reference.Env is null || reference.Env == build.Project.Env);
+        // Only the target revision's resources are in the project: a leftover being destroyed is never a producer.
+        var inProject = build.TargetKeys.Contains(reference.Target) && (reference.Env is null || reference.Env == build.Project.Env);
         if (inProject)
         {
+            var producer = build.Resources[reference.Target];
             return outputs.TryGetValue(reference.Target, out var produced)
-                ? new ProducerView(produced, Map(producer!.Document, "metadata"), producer.Spec)
+                ? new ProducerView(produced, Map(producer.Document, "metadata"), producer.Spec)
                 : null;
         }
 
@@ -129,7 +137,11 @@ public sealed partial class PipelineExecutor
     private static ProjectResource Record(PipelineRun run, BuildResult build, ResourceKey key, ResourceState state, IReadOnlyDictionary<string, object?> outputs, string provisioner)
     {
         var pipeline = run.Snapshot;
-        return new ProjectResource(pipeline.ProjectId, key, state, outputs, build.Revision.Number, pipeline.Id, run.Now, provisioner);
+
+        // A resource that left the target keeps the revision that deployed it: that is where its manifest is.
+        var inTarget = build.Revision.Number == pipeline.Revision && pipeline.Nodes.First(n => n.Key == key).Action == NodeAction.Apply;
+        var revision = !inTarget && build.Records.TryGetValue(key, out var record) && record.AppliedRevision > 0 ? record.AppliedRevision : build.Revision.Number;
+        return new ProjectResource(pipeline.ProjectId, key, state, outputs, revision, pipeline.Id, run.Now, provisioner);
     }
 
     private static void UpdateOperation(PipelineRun run, ResourceKey key, OperationKind kind, Func<Operation, Operation> update) =>

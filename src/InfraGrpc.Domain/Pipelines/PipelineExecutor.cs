@@ -12,18 +12,16 @@ namespace InfraGrpc.Domain.Pipelines;
 /// </summary>
 public sealed partial class PipelineExecutor(IProjectStore projects, IProvisionerSelector provisioners, Git.GitRepositories git)
 {
-    /// <summary>The nodes of a graph, producers first (deploy) or consumers first (undeploy).</summary>
-    public static IReadOnlyList<PipelineNode> NodesOf(Graph.ResourceGraph graph, bool undeploy) => graph.Nodes.Select(n => new PipelineNode(
-        n.Key,
-        undeploy ? n.Consumers : n.Producers,
-        new StackJob(RunStatus.Queued, RunResult.None, null, null, null, [], null, string.Empty, n.RequiresApproval && !undeploy, 0))).ToList();
+    private readonly ReconcilePlanner _planner = new(projects);
 
-    internal async Task ExecuteAsync(PipelineRun run)
+    /// <param name="run">The run.</param>
+    /// <param name="settle">Stores the project's status for the result the run is about to publish; called before its terminal event.</param>
+    internal async Task ExecuteAsync(PipelineRun run, Func<RunResult, Task> settle)
     {
         var pipeline = run.Snapshot;
         if (run.CancelRequestedBy is not null)
         {
-            await SetProjectStatusAsync(run, RunResult.Cancelled);
+            await settle(RunResult.Cancelled);
             Finish(run, RunResult.Cancelled, $"{run.CancelledText} (before it started)", StageKind.Build);
             return;
         }
@@ -33,18 +31,14 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         BuildResult build;
         try
         {
-            if (pipeline.RequestedCommit is not null)
-            {
-                await BuildFromGitAsync(run);
-                pipeline = run.Snapshot;
-            }
-
-            build = await BuildAsync(pipeline);
+            var amend = pipeline.RequestedCommit is not null ? await BuildFromGitAsync(run) : null;
+            build = await BuildAsync(run, amend);
+            pipeline = run.Snapshot;
         }
         catch (Exception e) when (e is DomainException or InvalidOperationException or Git.GitSourceException)
         {
             run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
-            await SetProjectStatusAsync(run, RunResult.Failed);
+            await settle(RunResult.Failed);
             Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
             return;
         }
@@ -54,18 +48,20 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         {
             run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = RunResult.Skipped, Reason = "deployments are disabled for this project" });
             SkipNodes(run, "deployments are disabled for this project");
-            await projects.SetStatusAsync(pipeline.ProjectId, build.Project.Status == ProjectStatus.Deploying ? ProjectStatus.New : build.Project.Status, pipeline.Id);
+            await settle(RunResult.Succeeded);
             run.UpdateStatus(RunStatus.Completed, RunResult.Succeeded, "build only: deployments are disabled", terminal: true);
             return;
         }
 
-        if (build.Revision.Controls.RequireApproval && pipeline.Operation == PipelineOperation.Deploy)
+        // The project's current controls decide, never the revision's: a destroy needs approval wherever a deploy does.
+        if (build.Project.Controls.RequireApproval)
         {
-            var (approved, actor) = await WaitForGateAsync(run, "deploy", GateScope.Pipeline, null);
+            var verb = pipeline.Operation == PipelineOperation.Deploy ? "deploy" : "undeploy";
+            var (approved, actor) = await WaitForGateAsync(run, verb, GateScope.Pipeline, null);
             if (!approved)
             {
-                var reason = run.CancelRequestedBy is not null ? run.CancelledText : $"deploy rejected by {actor}";
-                await SetProjectStatusAsync(run, RunResult.Cancelled);
+                var reason = run.CancelRequestedBy is not null ? run.CancelledText : $"{verb} rejected by {actor}";
+                await settle(RunResult.Cancelled);
                 Finish(run, RunResult.Cancelled, reason, StageKind.Deploy);
                 return;
             }
@@ -84,13 +80,14 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = result, Reason = reasonText, EndedAt = run.Now });
 
         // Side effects first, then the terminal event: a watcher that sees the end sees their results.
-        await SetProjectStatusAsync(run, result);
-        if (result == RunResult.Succeeded && pipeline.Trigger == PipelineTrigger.Purge)
+        await settle(result);
+        var deleted = result == RunResult.Succeeded && pipeline.Trigger == PipelineTrigger.Purge;
+        if (deleted)
         {
             await projects.DeleteAsync(new ProjectDeletion(pipeline.ProjectId, pipeline.ProjectName, pipeline.Actor, run.Now, []));
         }
 
-        run.UpdateStatus(RunStatus.Completed, result, reasonText, terminal: true);
+        run.UpdateStatus(RunStatus.Completed, result, deleted ? "purged: the project record was deleted" : reasonText, terminal: true, projectDeleted: deleted);
     }
 
     /// <summary>Completes a pipeline that a crash left running: what ran is FAILED with the reason, what waited is CANCELLED.</summary>
@@ -118,6 +115,9 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         run.UpdateStatus(RunStatus.Completed, RunResult.Failed, reason, terminal: true);
     }
 
+    /// <summary>Completes a queued pipeline that was cancelled before it started.</summary>
+    internal static void CancelQueued(PipelineRun run) => Finish(run, RunResult.Cancelled, $"{run.CancelledText} (before it started)", StageKind.Build);
+
     /// <summary>Completes a queued pipeline that will never run as SKIPPED, with the reason on every stage and node.</summary>
     internal static void Skip(PipelineRun run, string reason) => Finish(run, RunResult.Skipped, reason, StageKind.Build);
 
@@ -138,18 +138,6 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         {
             run.UpdateNode(node.Key, j => j with { Status = RunStatus.Completed, Result = result, Reason = reason, EndedAt = run.Now });
         }
-    }
-
-    private async Task SetProjectStatusAsync(PipelineRun run, RunResult result)
-    {
-        var pipeline = run.Snapshot;
-        var status = (result, pipeline.Operation) switch
-        {
-            (RunResult.Succeeded, PipelineOperation.Deploy) => ProjectStatus.Deployed,
-            (RunResult.Succeeded, PipelineOperation.Undeploy) => ProjectStatus.Undeployed,
-            _ => ProjectStatus.Failed,
-        };
-        await projects.SetStatusAsync(pipeline.ProjectId, status, pipeline.Id);
     }
 
     private static async Task<(bool Approved, string Actor)> WaitForGateAsync(PipelineRun run, string id, GateScope scope, ResourceKey? node)

@@ -37,12 +37,44 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     }
 
     /// <summary>A snapshot first (or the events after <paramref name="afterSequence"/>), then every change, ending after the terminal event.</summary>
-    public async IAsyncEnumerable<PipelineEvent> WatchAsync(string pipelineId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The events of a pipeline after <paramref name="afterSequence"/>, following it until its terminal event.
+    /// 0 starts with a snapshot, unless <paramref name="fromStart"/> asks for every event from 1. Past the last
+    /// event is OUT_OF_RANGE; at the last event of a completed pipeline, a final snapshot marked terminal is sent.
+    /// </summary>
+    public async IAsyncEnumerable<PipelineEvent> WatchAsync(string pipelineId, long afterSequence, bool fromStart = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         RequireId(pipelineId);
+        var known = engine.Active(pipelineId)?.Published ?? await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
+        if (afterSequence > known.LastSequence)
+        {
+            throw new OutOfRangeException("after_sequence", $"pipeline {pipelineId} has {known.LastSequence} events; there is nothing after event {afterSequence} to resume from");
+        }
+
+        if (fromStart && afterSequence == 0)
+        {
+            // The stored events up to now, then a resume after the last of them.
+            foreach (var e in await store.GetEventsAsync(pipelineId, 0, cancellationToken))
+            {
+                afterSequence = e.Sequence;
+                yield return e;
+                if (e.Terminal)
+                {
+                    yield break;
+                }
+            }
+
+        }
+
+        if (afterSequence > 0 && afterSequence == known.LastSequence && known.IsCompleted)
+        {
+            yield return new PipelineEvent(known.Id, known.LastSequence, known.EndedAt ?? known.CreatedAt, PipelineEventKind.Snapshot, true, Snapshot: known);
+            yield break;
+        }
+
         if (engine.Active(pipelineId) is { } run)
         {
-            var (backlog, subscription) = run.Watch(afterSequence);
+            var (backlog, subscription) = run.Watch(afterSequence, replay: fromStart);
             try
             {
                 var last = afterSequence;

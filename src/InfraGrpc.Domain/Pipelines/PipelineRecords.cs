@@ -21,8 +21,12 @@ public sealed record StackJob(
     bool RequiresApproval,
     int LogLineCount);
 
-/// <summary>One node of a pipeline's graph: the resource, what it waits for, and its stack job.</summary>
-public sealed record PipelineNode(ResourceKey Key, IReadOnlyList<ResourceKey> Producers, StackJob Job);
+/// <summary>One node of a pipeline's graph: the resource, what it waits for (producers for an apply, consumers for a destroy), and its stack job.</summary>
+public sealed record PipelineNode(ResourceKey Key, IReadOnlyList<ResourceKey> Producers, StackJob Job)
+{
+    /// <summary>Apply (create or update) or destroy; see <see cref="Reconciler"/>.</summary>
+    public NodeAction Action { get; init; }
+}
 
 /// <summary>A manual approval the pipeline waits on.</summary>
 public sealed record Gate(

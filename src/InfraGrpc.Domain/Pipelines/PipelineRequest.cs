@@ -23,4 +23,7 @@ public interface IPipelineLauncher
 
     /// <summary>Whether a pipeline of the project is queued or running.</summary>
     bool HasActivePipeline(string projectId);
+
+    /// <summary>The purge pipeline of the project that is queued or running, if any.</summary>
+    Pipeline? PendingPurge(string projectId);
 }

@@ -9,6 +9,7 @@ namespace InfraGrpc.Domain.Pipelines;
 /// once the persister has stored it (<see cref="MarkStored"/>), so a sequence number that anyone saw
 /// keeps its meaning after a crash. The engine itself works on the current state (<see cref="Snapshot"/>).
 /// </summary>
+#pragma warning disable CA1001 // See _cancel: the only disposable field needs no disposal.
 internal sealed class PipelineRun
 {
     private const int SubscriberCapacity = 1024;
@@ -37,6 +38,10 @@ internal sealed class PipelineRun
     public string ProjectId => _state.ProjectId;
 
     public string? CancelRequestedBy { get; private set; }
+
+#pragma warning disable CA2213 // Never disposed on purpose: a cancel may race the run's retirement, and a source without a timer holds nothing to free.
+    private readonly CancellationTokenSource _cancel = new();
+#pragma warning restore CA2213
 
     /// <summary>The reason given with the cancel request, if any.</summary>
     public string? CancelReason { get; private set; }
@@ -158,17 +163,37 @@ internal sealed class PipelineRun
     }
 
     /// <summary>Changes a node; <paramref name="resource"/> is the resource record the change reports, stored in the same transaction as its event.</summary>
-    public void UpdateNode(ResourceKey key, Func<StackJob, StackJob> update, Projects.ProjectResource? resource = null, InventoryChange? inventory = null) => Change(
-        p => p with { Nodes = p.Nodes.Select(n => n.Key == key ? n with { Job = update(n.Job) } : n).ToList() },
-        (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.NodeChanged, false, Node: p.Nodes.First(n => n.Key == key)),
-        resource,
-        inventory);
+    public void UpdateNode(ResourceKey key, Func<StackJob, StackJob> update, Projects.ProjectResource? resource = null, InventoryChange? inventory = null)
+    {
+        StackJob? before = null;
+        Change(
+            p => p with
+            {
+                Nodes = p.Nodes.Select(n =>
+                {
+                    if (n.Key != key)
+                    {
+                        return n;
+                    }
+
+                    before = n.Job;
+                    return n with { Job = update(n.Job) };
+                }).ToList(),
+            },
+            (p, seq, time) =>
+            {
+                var node = p.Nodes.First(n => n.Key == key);
+                return new PipelineEvent(p.Id, seq, time, PipelineEventKind.NodeChanged, false, Node: node) { NodeChange = NodeChanges.Classify(before!, node.Job) };
+            },
+            resource,
+            inventory);
+    }
 
     public void UpdateStage(StageKind kind, Func<Stage, Stage> update) => Change(
         p => p with { Stages = p.Stages.Select(s => s.Kind == kind ? update(s) : s).ToList() },
         (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.StageChanged, false, Stage: p.Stages.First(s => s.Kind == kind)));
 
-    public void UpdateStatus(RunStatus status, RunResult result, string? reason, bool terminal = false) => Change(
+    public void UpdateStatus(RunStatus status, RunResult result, string? reason, bool terminal = false, bool projectDeleted = false) => Change(
         p => p with
         {
             Status = status,
@@ -178,7 +203,7 @@ internal sealed class PipelineRun
             EndedAt = status == RunStatus.Completed ? Now : p.EndedAt,
             CancelledBy = CancelRequestedBy ?? p.CancelledBy,
         },
-        (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.PipelineChanged, terminal, PipelineStatus: (p.Status, p.Result, p.Reason)));
+        (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.PipelineChanged, terminal, PipelineStatus: (p.Status, p.Result, p.Reason)) { ProjectDeleted = projectDeleted });
 
     public void UpsertGate(Gate gate) => Change(
         p => p with { Gates = p.Gates.Where(g => g.Id != gate.Id).Append(gate).ToList() },
@@ -206,7 +231,13 @@ internal sealed class PipelineRun
                 CancelReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
             }
         }
+
+        // Outside the lock: the callbacks kill running operations' processes.
+        _cancel.Cancel();
     }
+
+    /// <summary>Cancelled when the pipeline is cancelled: running external operations stop (in-process ones finish).</summary>
+    public CancellationToken Cancelled => _cancel.Token;
 
     public void Log(ResourceKey node, OperationKind operation, LogSource source, string text)
     {
@@ -227,12 +258,13 @@ internal sealed class PipelineRun
     }
 
     /// <summary>Subscribes a watcher: a snapshot (or the events after <paramref name="afterSequence"/>) and a live buffer, atomically.</summary>
-    public (IReadOnlyList<PipelineEvent> Backlog, PipelineSubscription<PipelineEvent> Subscription) Watch(long afterSequence)
+    /// <summary>Subscribes; the backlog is a snapshot when <paramref name="afterSequence"/> is 0 (unless <paramref name="replay"/>), else the events after it.</summary>
+    public (IReadOnlyList<PipelineEvent> Backlog, PipelineSubscription<PipelineEvent> Subscription) Watch(long afterSequence, bool replay = false)
     {
         lock (_gate)
         {
             var subscription = new PipelineSubscription<PipelineEvent>(SubscriberCapacity);
-            IReadOnlyList<PipelineEvent> backlog = afterSequence == 0
+            IReadOnlyList<PipelineEvent> backlog = afterSequence == 0 && !replay
                 ? [SnapshotEvent()]
                 : _events.Where(e => e.Sequence > afterSequence).ToList();
             if (_published.IsCompleted)

@@ -41,8 +41,8 @@ public interface IProjectStore
     /// <summary>Sets only the status and last pipeline, so the engine never overwrites a concurrent change to the record.</summary>
     Task SetStatusAsync(string projectId, ProjectStatus status, string? lastPipelineId, CancellationToken cancellationToken = default);
 
-    /// <summary>A deployed resource of another project of the org, for references that point outside a project.</summary>
-    Task<ProjectResource?> FindDeployedResourceAsync(string org, Resources.ResourceKey key, string? env, string excludeProjectId, CancellationToken cancellationToken = default);
+    /// <summary>The deployed resources with this key in the other projects of the org, each with its project, for references that point outside a project.</summary>
+    Task<IReadOnlyList<(Project Project, ProjectResource Resource)>> FindDeployedResourcesAsync(string org, Resources.ResourceKey key, string excludeProjectId, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the project record without a revision (labels).</summary>
     Task SaveAsync(Project project, CancellationToken cancellationToken = default);

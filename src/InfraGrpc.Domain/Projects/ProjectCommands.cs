@@ -40,6 +40,12 @@ public sealed record UpdateProjectCommand(
 {
     /// <summary>A new git source (git projects only).</summary>
     public Git.ProjectGit? Git { get; init; }
+
+    /// <summary>A change to some controls only (a field mask naming single controls), when <see cref="Controls"/> is null.</summary>
+    public Func<PipelineControls, PipelineControls>? ControlsChange { get; init; }
+
+    /// <summary>The controls this command leaves the project with.</summary>
+    public PipelineControls ControlsFor(Project project) => Controls ?? ControlsChange?.Invoke(project.Controls) ?? project.Controls;
 }
 
 /// <summary>The outcome of a change: the project after it, the new revision (null when nothing changed) and the pipeline it requested.</summary>
@@ -57,6 +63,9 @@ public sealed record ProjectChange(
     public bool SourceChanged { get; init; }
 
     public bool Changed => Revision is not null || LabelsChanged;
+
+    /// <summary>What deploying the new revision does to what is deployed now.</summary>
+    public Pipelines.DeployPreview? Plan { get; init; }
 }
 
 /// <summary>A revision with its manifests loaded: resources and graph.</summary>

@@ -21,6 +21,7 @@ public sealed partial class ProjectService
         return await WithProjectLockAsync(project.Id, async () =>
         {
             project = await GetAsync(project.Id, cancellationToken);
+            CheckNotPurging(project);
             var planned = await PlanUpdateAsync(project, command, cancellationToken);
             if (planned.SourceChanged)
             {
@@ -53,9 +54,9 @@ public sealed partial class ProjectService
         return await PlanUpdateAsync(project, command, cancellationToken);
     }
 
-    /// <summary>Moves a catalog project to another chart version (latest when empty), re-validating its values.</summary>
+    /// <summary>Moves a catalog project to another chart version (latest when empty), re-validating its values with <paramref name="valuesPatch"/> on top (for parameters the new version requires).</summary>
     public async Task<ProjectChange> UpgradeAsync(
-        string address, string? version, int baseRevision, string message, string actor, bool validateOnly, CancellationToken cancellationToken = default)
+        string address, string? version, int baseRevision, string message, string actor, bool validateOnly, ValuesInput? valuesPatch = null, CancellationToken cancellationToken = default)
     {
         var project = await GetAsync(address, cancellationToken);
         if (project.Chart is not { Inline: false } current)
@@ -66,9 +67,10 @@ public sealed partial class ProjectService
         return await WithProjectLockAsync(project.Id, async () =>
         {
             project = await GetAsync(project.Id, cancellationToken);
+            CheckNotPurging(project);
             CheckBase(project, baseRevision);
             var chart = (await catalog.GetAsync(current.Name, version, cancellationToken)).Chart;
-            var result = renderer.Render(chart, new RenderInput([project.Values], [], project.Name, project.Org, project.Env));
+            var result = renderer.Render(chart, new RenderInput([project.Values, .. valuesPatch?.Layers ?? []], valuesPatch?.Sets ?? [], project.Name, project.Org, project.Env));
             var planned = await PlanAsync(project, result, new ProjectChart(chart.Name, chart.Version, chart.Digest, false), project.Controls, RevisionCause.Upgrade, message, actor, null, cancellationToken);
             return validateOnly ? planned : await CommitAsync(planned, null, chart, PipelineTrigger.Update, cancellationToken);
         }, cancellationToken);
@@ -82,6 +84,7 @@ public sealed partial class ProjectService
         return await WithProjectLockAsync(project.Id, async () =>
         {
             project = await GetAsync(project.Id, cancellationToken);
+            CheckNotPurging(project);
             CheckBase(project, baseRevision);
             var target = await LoadRevisionAsync(project, toRevision, cancellationToken, "to_revision");
             var current = await LoadRevisionAsync(project, project.CurrentRevision, cancellationToken);
@@ -95,11 +98,17 @@ public sealed partial class ProjectService
                 Cause = RevisionCause.Rollback,
                 PipelineId = null,
                 RolledBackFrom = toRevision,
+
+                // Controls are the project's current policy, never part of what a rollback restores.
+                Controls = project.Controls,
             };
             var manifests = await store.GetManifestsAsync(old.ManifestsDigest, cancellationToken) ?? throw new InvalidOperationException("manifests missing");
-            var updated = project with { Chart = old.Chart, Controls = old.Controls, Values = old.SuppliedValues, CurrentRevision = revision.Number, UpdatedAt = revision.CreatedAt };
+            var updated = project with { Chart = old.Chart, Values = old.SuppliedValues, CurrentRevision = revision.Number, UpdatedAt = revision.CreatedAt };
             var rendered = target with { Revision = revision };
-            var planned = new ProjectChange(updated, revision, rendered, null, RevisionDiffer.Diff(current, rendered));
+            var planned = new ProjectChange(updated, revision, rendered, null, RevisionDiffer.Diff(current, rendered))
+            {
+                Plan = await _planner.PreviewAsync(project, new RevisionContent(revision.Number, target.Resources, target.Graph), cancellationToken),
+            };
             return await CommitAsync(planned, null, null, PipelineTrigger.Rollback, cancellationToken, manifests);
         }, cancellationToken);
     }
@@ -116,7 +125,7 @@ public sealed partial class ProjectService
             ? (IReadOnlyList<IReadOnlyDictionary<string, object?>>)replacement.Layers
             : [project.Values, .. command.ValuesPatch?.Layers ?? []];
         var sets = command.Values?.Sets ?? command.ValuesPatch?.Sets ?? [];
-        var controls = command.Controls ?? project.Controls;
+        var controls = command.ControlsFor(project);
         var snapshot = await store.GetSnapshotAsync(project.Chart!.Digest, cancellationToken)
             ?? throw new InvalidOperationException($"the chart snapshot {project.Chart.Digest} of {project.QualifiedName} is missing");
         var result = renderer.Render(snapshot, new RenderInput(values, sets, project.Name, project.Org, project.Env));
@@ -139,7 +148,10 @@ public sealed partial class ProjectService
         var rendered = new RenderedRevision(revision, result.Resources, result.Graph);
         var current = await LoadRevisionAsync(project, project.CurrentRevision, cancellationToken);
         var updated = project with { Chart = chart, Controls = controls, Values = result.Values.Supplied, CurrentRevision = revision.Number, UpdatedAt = now };
-        return new ProjectChange(updated, revision, rendered, null, RevisionDiffer.Diff(current, rendered));
+        return new ProjectChange(updated, revision, rendered, null, RevisionDiffer.Diff(current, rendered))
+        {
+            Plan = await _planner.PreviewAsync(project, new RevisionContent(revision.Number, result.Resources, result.Graph), cancellationToken),
+        };
     }
 
     private async Task<ProjectChange> CommitAsync(

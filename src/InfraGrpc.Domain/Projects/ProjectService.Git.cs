@@ -81,7 +81,7 @@ public sealed partial class ProjectService
             git = git with { WebhookSecret = git.WebhookSecret ?? project.Git!.WebhookSecret, LastCommit = project.Git!.LastCommit };
         }
 
-        var controls = command.Controls ?? project.Controls;
+        var controls = command.ControlsFor(project);
         var changed = git != project.Git || controls != project.Controls;
         var updated = project with { Controls = controls, Git = git, UpdatedAt = Now() };
         return new ProjectChange(changed ? updated : project, null, null, null, null) { LabelsChanged = changed, SourceChanged = changed };

@@ -22,6 +22,7 @@ public sealed partial class ProjectService(
     // Changes to one project are serialised in this process (reads, render, compare-and-append), so
     // concurrent writers get a clean ABORTED instead of racing; the store's compare-and-append is the backstop.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _projectLocks = new(StringComparer.Ordinal);
+    private readonly ReconcilePlanner _planner = new(store);
 
     /// <summary>Creates a project: snapshot, validated values, rendered manifests, graph, revision 1, and a deploy pipeline.</summary>
     public async Task<ProjectChange> CreateAsync(CreateProjectCommand command, CancellationToken cancellationToken = default)
@@ -137,7 +138,7 @@ public sealed partial class ProjectService(
 
     private async Task<Pipeline?> LaunchAsync(Project project, ProjectRevision revision, PipelineTrigger trigger, string actor, string? message, CancellationToken cancellationToken)
     {
-        if (revision.Controls.DisablePipelines)
+        if (!ControlPolicy.StartsPipeline(project.Controls))
         {
             return null;
         }

@@ -8,4 +8,5 @@ public enum ProjectStatus
     Deployed,
     Failed,
     Undeployed,
+    OutOfSync,
 }

@@ -9,8 +9,9 @@ namespace InfraGrpc.Domain.Provisioners;
 /// <summary>
 /// Runs a configured command per operation (DESIGN §5): the operation in <c>INFRA_OPERATION</c>, the
 /// resolved manifest as JSON on stdin, every stdout/stderr line a log line, exit code 0 success, and
-/// outputs as a JSON object written to the file named by <c>INFRA_OUTPUTS_FILE</c>. A timeout or a
-/// cancellation kills the whole process tree.
+/// outputs as a JSON object written to the file named by <c>INFRA_OUTPUTS_FILE</c>. The operation ends
+/// when the command exits, at its timeout, or when its pipeline is cancelled; then every process it
+/// started is killed, even one that detached (<see cref="OperationProcesses"/>), and output is read no longer.
 /// </summary>
 public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
 {
@@ -38,7 +39,11 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
         start.Environment["INFRA_PROJECT"] = request.ProjectName;
         start.Environment["INFRA_ENV"] = request.Env;
 
-        using var process = new Process { StartInfo = start };
+        var marker = Guid.NewGuid().ToString("N");
+        OperationProcesses.Isolate(start, marker);
+        using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
         process.OutputDataReceived += (_, line) => Log(request, LogSource.Stdout, line.Data);
         process.ErrorDataReceived += (_, line) => Log(request, LogSource.Stderr, line.Data);
         try
@@ -50,6 +55,7 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
             return ProvisionerOutcome.Fail($"cannot start {route.Command}: {e.Message}");
         }
 
+        var group = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,18 +70,37 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
             // The command did not read its stdin; that is its choice.
         }
 
+        // Wait for the command itself, not for end-of-file on its output: a background child may hold
+        // stdout open long after the command is done.
+        var stopped = false;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await exited.Task.WaitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
+            stopped = true;
+        }
+
+        // The operation is over: nothing it started may outlive it, in its group or detached.
+        var leftovers = OperationProcesses.KillAll(group, marker);
+        if (stopped && !process.HasExited)
+        {
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        await DrainAsync(process);
+        if (stopped)
+        {
             Delete(outputsFile);
             return ProvisionerOutcome.Fail(cancellationToken.IsCancellationRequested
-                ? "cancelled; the process tree was killed"
-                : $"timed out after {route.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; the process tree was killed");
+                ? "cancelled; the operation's processes were killed"
+                : $"timed out after {route.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s; the operation's processes were killed");
+        }
+
+        if (leftovers > 0)
+        {
+            request.Log(LogSource.System, $"{leftovers} process(es) the command left running were killed when it exited");
         }
 
         try
@@ -93,6 +118,23 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
         {
             Delete(outputsFile);
         }
+    }
+
+    // Reads what is left of the output for a short while; once every writer is dead that is end-of-file at once.
+    private static async Task DrainAsync(Process process)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A writer escaped every kill (another user's process); stop reading at the deadline.
+        }
+
+        process.CancelOutputRead();
+        process.CancelErrorRead();
     }
 
     private static bool ReadOutputs(string path, out IReadOnlyDictionary<string, object?>? outputs, out string? problem)

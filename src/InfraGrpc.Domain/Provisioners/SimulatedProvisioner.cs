@@ -18,11 +18,12 @@ public sealed class SimulatedProvisioner(ISimulatedInventory inventory, Simulate
     {
         if (options.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(options.Latency, clock, cancellationToken);
+            // An in-process operation is atomic: a cancelled pipeline lets it finish.
+            await Task.Delay(options.Latency, clock, CancellationToken.None);
         }
 
         var key = $"{request.ProjectId}/{request.Key}";
-        var existing = await inventory.GetAsync(key, cancellationToken);
+        var existing = await inventory.GetAsync(key, CancellationToken.None);
         var spec = request.Manifest.GetValueOrDefault("spec") as IReadOnlyDictionary<string, object?> ?? ValueTree.NewMap();
         var verb = request.Operation.ToString().ToLowerInvariant();
         if (FailsOn(request) == verb)

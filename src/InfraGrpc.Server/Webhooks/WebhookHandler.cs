@@ -138,7 +138,7 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
         switch (e.Action)
         {
             case PullRequestAction.Closed when existing is not null:
-                return await projects.PurgeAsync(existing.Id, e.Actor, cancellationToken) is { } purge ? [purge.Id] : [];
+                return await projects.PurgeAsync(existing.Id, e.Actor, 0, cancellationToken) is { } purge ? [purge.Id] : [];
             case PullRequestAction.Opened or PullRequestAction.Updated when existing is not null:
                 var redeploy = await projects.DeployCommitAsync(existing, e.Sha, PipelineTrigger.PullRequest, e.Actor, $"pull request {e.PullRequest}", cancellationToken);
                 return redeploy is null ? [] : [redeploy.Id];

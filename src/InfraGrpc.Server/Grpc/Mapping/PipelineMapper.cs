@@ -81,7 +81,13 @@ internal static class PipelineMapper
             EndTime = Time(o.EndedAt),
             Message = o.Message ?? string.Empty,
         }));
-        var node = new Proto.PipelineNode { Key = n.Key.ToString(), Resource = ResourceMapper.ToProto(n.Key), StackJob = job };
+        var node = new Proto.PipelineNode
+        {
+            Key = n.Key.ToString(),
+            Resource = ResourceMapper.ToProto(n.Key),
+            StackJob = job,
+            Action = n.Action == NodeAction.Destroy ? Proto.PipelineNodeAction.Destroy : Proto.PipelineNodeAction.Apply,
+        };
         node.Producers.Add(n.Producers.Select(k => k.ToString()));
         return node;
     }
@@ -113,13 +119,14 @@ internal static class PipelineMapper
                 break;
             case PipelineEventKind.PipelineChanged:
                 var (status, result, reason) = e.PipelineStatus!.Value;
-                response.PipelineChanged = new Proto.PipelineStatusChanged { Status = ToProto(status), Result = ToProto(result), Reason = reason ?? string.Empty };
+                response.PipelineChanged = new Proto.PipelineStatusChanged { Status = ToProto(status), Result = ToProto(result), Reason = reason ?? string.Empty, ProjectDeleted = e.ProjectDeleted };
                 break;
             case PipelineEventKind.StageChanged:
                 response.StageChanged = ToProto(e.Stage!);
                 break;
             case PipelineEventKind.NodeChanged:
                 response.NodeChanged = ToProto(e.Node!);
+                response.NodeChange = (Proto.NodeChangeKind)(int)e.NodeChange;
                 break;
             case PipelineEventKind.GateChanged:
                 response.GateChanged = ToProto(e.Gate!);

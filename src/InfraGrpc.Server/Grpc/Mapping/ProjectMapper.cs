@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using InfraGrpc.Domain.Pipelines;
 using InfraGrpc.Domain.Projects;
 using Proto = InfraGrpc.Contracts.V1;
 
@@ -153,4 +154,33 @@ internal static class ProjectMapper
     }
 
     private static Proto.ChangeType ToProto(ChangeKind change) => (Proto.ChangeType)((int)change + 1);
+
+    public static Proto.DeployPlan? ToProtoOrNull(DeployPreview? plan)
+    {
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var proto = new Proto.DeployPlan
+        {
+            ToCreate = plan.Count(PlannedAction.Create),
+            ToUpdate = plan.Count(PlannedAction.Update),
+            ToDestroy = plan.Count(PlannedAction.Destroy),
+            Unchanged = plan.Count(PlannedAction.NoChange),
+            Summary = plan.Summary,
+        };
+        proto.Changes.Add(plan.Changes.Select(c => new Proto.PlannedChange
+        {
+            Resource = ResourceMapper.ToProto(c.Key),
+            Action = c.Action switch
+            {
+                PlannedAction.Create => Proto.PlannedAction.Create,
+                PlannedAction.Update => Proto.PlannedAction.Update,
+                PlannedAction.Destroy => Proto.PlannedAction.Destroy,
+                _ => Proto.PlannedAction.NoChange,
+            },
+        }));
+        return proto;
+    }
 }

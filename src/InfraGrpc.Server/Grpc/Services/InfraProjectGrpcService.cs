@@ -82,7 +82,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         }
 
         response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
-
+        response.Plan = ProjectMapper.ToProtoOrNull(change.Plan);
         return response;
     }
 
@@ -100,12 +100,14 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
             response.Diff = ProjectMapper.ToProto(change.Diff);
         }
 
+        response.Plan = ProjectMapper.ToProtoOrNull(change.Plan);
         return response;
     }
 
     public override async Task<Proto.UpgradeProjectChartResponse> UpgradeProjectChart(Proto.UpgradeProjectChartRequest request, ServerCallContext context)
     {
-        var change = await projects.UpgradeAsync(request.Project, Null(request.Version), request.BaseRevision, request.Message, CallerIdentity.Actor(context), request.ValidateOnly, context.CancellationToken);
+        var patch = request.ValuesPatch is null ? null : ProjectMapper.ToDomain(request.ValuesPatch);
+        var change = await projects.UpgradeAsync(request.Project, Null(request.Version), request.BaseRevision, request.Message, CallerIdentity.Actor(context), request.ValidateOnly, patch, context.CancellationToken);
         var response = new Proto.UpgradeProjectChartResponse { Project = ProjectMapper.ToProto(change.Project), Revision = ProjectMapper.ToProto(change.Revision!) };
         if (change.Diff is not null)
         {
@@ -113,7 +115,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         }
 
         response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
-
+        response.Plan = ProjectMapper.ToProtoOrNull(change.Plan);
         return response;
     }
 
@@ -122,7 +124,13 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         var scope = PageTokens.Scope("revisions", request.Project);
         var page = await projects.ListRevisionsAsync(request.Project, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
         var response = new Proto.ListProjectRevisionsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
-        response.Revisions.Add(page.Items.Select(r => ProjectMapper.ToProto(r)));
+        foreach (var revision in page.Items)
+        {
+            response.Revisions.Add(request.IncludeManifests
+                ? ProjectMapper.ToProto(revision, await projects.GetRevisionAsync(request.Project, revision.Number, context.CancellationToken))
+                : ProjectMapper.ToProto(revision));
+        }
+
         return response;
     }
 
@@ -143,7 +151,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         var change = await projects.RollbackAsync(request.Project, request.ToRevision, request.BaseRevision, request.Message, CallerIdentity.Actor(context), context.CancellationToken);
         var response = new Proto.RollbackProjectResponse { Project = ProjectMapper.ToProto(change.Project), Revision = ProjectMapper.ToProto(change.Revision!) };
         response.Pipeline = PipelineMapper.ToProtoOrNull(change.Pipeline);
-
+        response.Plan = ProjectMapper.ToProtoOrNull(change.Plan);
         return response;
     }
 
@@ -157,7 +165,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     public override async Task<Proto.UndeployProjectResponse> UndeployProject(Proto.UndeployProjectRequest request, ServerCallContext context)
     {
-        var pipeline = await projects.UndeployAsync(request.Project, CallerIdentity.Actor(context), Null(request.Message), context.CancellationToken);
+        var pipeline = await projects.UndeployAsync(request.Project, CallerIdentity.Actor(context), Null(request.Message), request.BaseRevision, context.CancellationToken);
         return new Proto.UndeployProjectResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
     }
 
@@ -171,8 +179,8 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     public override async Task<Proto.PurgeProjectResponse> PurgeProject(Proto.PurgeProjectRequest request, ServerCallContext context)
     {
-        var pipeline = await projects.PurgeAsync(request.Project, CallerIdentity.Actor(context), context.CancellationToken);
-        return new Proto.PurgeProjectResponse { Pipeline = PipelineMapper.ToProtoOrNull(pipeline) };
+        var pipeline = await projects.PurgeAsync(request.Project, CallerIdentity.Actor(context), request.BaseRevision, context.CancellationToken);
+        return new Proto.PurgeProjectResponse { Pipeline = PipelineMapper.ToProtoOrNull(pipeline), Deleted = pipeline is null };
     }
 
     public override async Task<Proto.ForceDeleteProjectResponse> ForceDeleteProject(Proto.ForceDeleteProjectRequest request, ServerCallContext context)
@@ -183,19 +191,38 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     private static UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
     {
+        var mask = request.UpdateMask?.Paths.ToHashSet(StringComparer.Ordinal);
+        if (mask is not null && mask.Except(MaskPaths).ToList() is { Count: > 0 } unknown)
+        {
+            throw new ValidationException("update_mask", $"unknown path {string.Join(", ", unknown.Take(5).Select(p => $"'{Excerpt.Of(p)}'"))}; the paths are {string.Join(", ", MaskPaths)}");
+        }
+
+        bool In(string path) => mask is null || mask.Contains(path);
+        var controls = ProjectMapper.ToDomain(request.Controls ?? new Proto.PipelineControls());
+        var singleControls = mask?.Where(p => p.StartsWith("controls.", StringComparison.Ordinal)).ToList() ?? [];
         return new UpdateProjectCommand(
             request.Project,
             request.BaseRevision,
-            request.Values is null ? null : ProjectMapper.ToDomain(request.Values),
-            request.ValuesPatch is null ? null : ProjectMapper.ToDomain(request.ValuesPatch),
-            request.Controls is null ? null : ProjectMapper.ToDomain(request.Controls),
-            request.UpdateLabels ? request.Labels.ToDictionary() : null,
+            mask is null ? (request.Values is null ? null : ProjectMapper.ToDomain(request.Values)) : In("values") ? ProjectMapper.ToDomain(request.Values ?? new Proto.ValuesInput()) : null,
+            In("values_patch") && request.ValuesPatch is not null ? ProjectMapper.ToDomain(request.ValuesPatch) : null,
+            mask is null ? (request.Controls is null ? null : controls) : In("controls") ? controls : null,
+            (mask is null && request.UpdateLabels) || (mask is not null && In("labels")) ? request.Labels.ToDictionary() : null,
             request.Message,
             CallerIdentity.Actor(context))
         {
-            Git = request.Git is null ? null : ToDomain(request.Git),
+            Git = In("git") && request.Git is not null ? ToDomain(request.Git) : null,
+            ControlsChange = singleControls.Count == 0 || In("controls") && mask is not null ? null : current => current with
+            {
+                DisablePipelines = singleControls.Contains("controls.disable_pipelines") ? controls.DisablePipelines : current.DisablePipelines,
+                DisableDeployments = singleControls.Contains("controls.disable_deployments") ? controls.DisableDeployments : current.DisableDeployments,
+                EnablePullRequestDeployments = singleControls.Contains("controls.enable_pull_request_deployments") ? controls.EnablePullRequestDeployments : current.EnablePullRequestDeployments,
+                RequireApproval = singleControls.Contains("controls.require_approval") ? controls.RequireApproval : current.RequireApproval,
+            },
         };
     }
+
+    private static readonly string[] MaskPaths =
+        ["values", "values_patch", "labels", "git", "controls", "controls.disable_pipelines", "controls.disable_deployments", "controls.enable_pull_request_deployments", "controls.require_approval"];
 
     private static Domain.Git.ProjectGit ToDomain(Proto.GitSourceInput git) => new(
         git.Url,

@@ -13,18 +13,9 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
 {
     public override async Task<Proto.RunPipelineResponse> RunPipeline(Proto.RunPipelineRequest request, ServerCallContext context)
     {
-        var project = await projects.GetAsync(request.Project, context.CancellationToken);
-        if (request.CommitSha.Length > 0 || (project.Git is not null && request.Operation != Proto.PipelineOperation.Undeploy))
-        {
-            var deployed = await projects.DeployCommitAsync(project, Null(request.CommitSha), PipelineTrigger.Manual, CallerIdentity.Actor(context), Null(request.Message), context.CancellationToken)
-                ?? throw new PreconditionFailedException("PIPELINES_DISABLED", $"pipelines are disabled for {project.QualifiedName}");
-            return new Proto.RunPipelineResponse { Pipeline = PipelineMapper.ToProto(deployed) };
-        }
-
         var operation = request.Operation == Proto.PipelineOperation.Undeploy ? PipelineOperation.Undeploy : PipelineOperation.Deploy;
-        var pipeline = await engine.LaunchAsync(
-            new PipelineRequest(project.Id, project.CurrentRevision, operation, PipelineTrigger.Manual, CallerIdentity.Actor(context), request.Message.Length == 0 ? null : request.Message),
-            context.CancellationToken);
+        var pipeline = await projects.RunPipelineAsync(
+            request.Project, operation, Null(request.CommitSha), request.BaseRevision, CallerIdentity.Actor(context), Null(request.Message), context.CancellationToken);
         return new Proto.RunPipelineResponse { Pipeline = PipelineMapper.ToProto(pipeline) };
     }
 
@@ -48,7 +39,7 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
 
     public override async Task WatchPipeline(Proto.WatchPipelineRequest request, IServerStreamWriter<Proto.WatchPipelineResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var e in queries.WatchAsync(request.PipelineId, (long)request.AfterSequence, context.CancellationToken))
+        await foreach (var e in queries.WatchAsync(request.PipelineId, (long)request.AfterSequence, request.FromStart, context.CancellationToken))
         {
             await responseStream.WriteAsync(PipelineMapper.ToProto(e), context.CancellationToken);
         }
@@ -65,7 +56,7 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
     public override async Task<Proto.CancelPipelineResponse> CancelPipeline(Proto.CancelPipelineRequest request, ServerCallContext context)
     {
         await queries.GetAsync(request.PipelineId, context.CancellationToken);
-        return new Proto.CancelPipelineResponse { Pipeline = PipelineMapper.ToProto(engine.Cancel(request.PipelineId, CallerIdentity.Actor(context), request.Reason)) };
+        return new Proto.CancelPipelineResponse { Pipeline = PipelineMapper.ToProto(await engine.CancelAsync(request.PipelineId, CallerIdentity.Actor(context), request.Reason)) };
     }
 
     public override async Task<Proto.ResolveManualGateResponse> ResolveManualGate(Proto.ResolveManualGateRequest request, ServerCallContext context)

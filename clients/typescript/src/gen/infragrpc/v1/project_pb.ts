@@ -4,8 +4,8 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { FieldMask, Timestamp, Value } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { ChartFiles, ChartReference, ValuesInput } from "./chart_pb";
 import { file_infragrpc_v1_chart } from "./chart_pb";
 import type { Pipeline } from "./pipeline_pb";
@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file infragrpc/v1/project.proto.
  */
 export const file_infragrpc_v1_project: GenFile = /*@__PURE__*/
-  fileDesc("ChppbmZyYWdycGMvdjEvcHJvamVjdC5wcm90bxIMaW5mcmFncnBjLnYxIs4ECgxJbmZyYVByb2plY3QSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRILCgNvcmcYAyABKAkSCwoDZW52GAQgASgJEjYKBmxhYmVscxgFIAMoCzImLmluZnJhZ3JwYy52MS5JbmZyYVByb2plY3QuTGFiZWxzRW50cnkSKwoGc291cmNlGAYgASgLMhsuaW5mcmFncnBjLnYxLlByb2plY3RTb3VyY2USMAoIY29udHJvbHMYByABKAsyHi5pbmZyYWdycGMudjEuUGlwZWxpbmVDb250cm9scxIYChBjdXJyZW50X3JldmlzaW9uGAggASgFEisKBnN0YXR1cxgJIAEoDjIbLmluZnJhZ3JwYy52MS5Qcm9qZWN0U3RhdHVzEi0KDWxhc3RfcGlwZWxpbmUYCiABKAsyFi5pbmZyYWdycGMudjEuUGlwZWxpbmUSLwoLY3JlYXRlX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GA0gASgJEhkKEXBhcmVudF9wcm9qZWN0X2lkGA4gASgJEicKBnZhbHVlcxgPIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFAoMd2ViaG9va19wYXRoGBAgASgJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEibQoNUHJvamVjdFNvdXJjZRIqCgVjaGFydBgBIAEoCzIZLmluZnJhZ3JwYy52MS5DaGFydFNvdXJjZUgAEiYKA2dpdBgCIAEoCzIXLmluZnJhZ3JwYy52MS5HaXRTb3VyY2VIAEIICgZzb3VyY2UiTAoLQ2hhcnRTb3VyY2USDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEg4KBmRpZ2VzdBgDIAEoCRIOCgZpbmxpbmUYBCABKAgifQoJR2l0U291cmNlEgsKA3VybBgBIAEoCRILCgNyZWYYAiABKAkSDAoEcGF0aBgDIAEoCRIsCgtsYXN0X2NvbW1pdBgEIAEoCzIXLmluZnJhZ3JwYy52MS5HaXRDb21taXQSGgoSaGFzX3dlYmhvb2tfc2VjcmV0GAUgASgIIo0BChBQaXBlbGluZUNvbnRyb2xzEhkKEWRpc2FibGVfcGlwZWxpbmVzGAEgASgIEhsKE2Rpc2FibGVfZGVwbG95bWVudHMYAiABKAgSJwofZW5hYmxlX3B1bGxfcmVxdWVzdF9kZXBsb3ltZW50cxgDIAEoCBIYChByZXF1aXJlX2FwcHJvdmFsGAQgASgIIokECg9Qcm9qZWN0UmV2aXNpb24SDgoGbnVtYmVyGAEgASgFEg0KBWFjdG9yGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdtZXNzYWdlGAQgASgJEioKBWNhdXNlGAUgASgOMhsuaW5mcmFncnBjLnYxLlJldmlzaW9uQ2F1c2USJwoGdmFsdWVzGAYgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIwCg9yZXNvbHZlZF92YWx1ZXMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EigKBWNoYXJ0GAggASgLMhkuaW5mcmFncnBjLnYxLkNoYXJ0U291cmNlEicKBmNvbW1pdBgJIAEoCzIXLmluZnJhZ3JwYy52MS5HaXRDb21taXQSLgoJcmVzb3VyY2VzGAogAygLMhsuaW5mcmFncnBjLnYxLkNsb3VkUmVzb3VyY2USKgoFZ3JhcGgYCyABKAsyGy5pbmZyYWdycGMudjEuUmVzb3VyY2VHcmFwaBITCgtwaXBlbGluZV9pZBgMIAEoCRIwCghjb250cm9scxgNIAEoCzIeLmluZnJhZ3JwYy52MS5QaXBlbGluZUNvbnRyb2xzEhgKEHJvbGxlZF9iYWNrX2Zyb20YDiABKAUijgIKD1Byb2plY3RSZXNvdXJjZRIrCghyZXNvdXJjZRgBIAEoCzIZLmluZnJhZ3JwYy52MS5SZXNvdXJjZVJlZhIqCgVzdGF0ZRgCIAEoDjIbLmluZnJhZ3JwYy52MS5SZXNvdXJjZVN0YXRlEigKB291dHB1dHMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKEGFwcGxpZWRfcmV2aXNpb24YBCABKAUSGAoQbGFzdF9waXBlbGluZV9pZBgFIAEoCRIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLcHJvdmlzaW9uZXIYByABKAki3QMKFENyZWF0ZVByb2plY3RSZXF1ZXN0EgwKBG5hbWUYASABKAkSCwoDb3JnGAIgASgJEgsKA2VudhgDIAEoCRI+CgZsYWJlbHMYBCADKAsyLi5pbmZyYWdycGMudjEuQ3JlYXRlUHJvamVjdFJlcXVlc3QuTGFiZWxzRW50cnkSLQoFY2hhcnQYBSABKAsyHC5pbmZyYWdycGMudjEuQ2hhcnRSZWZlcmVuY2VIABIvCgtjaGFydF9maWxlcxgGIAEoCzIYLmluZnJhZ3JwYy52MS5DaGFydEZpbGVzSAASKwoDZ2l0GAcgASgLMhwuaW5mcmFncnBjLnYxLkdpdFNvdXJjZUlucHV0SAASKQoGdmFsdWVzGAggASgLMhkuaW5mcmFncnBjLnYxLlZhbHVlc0lucHV0EjAKCGNvbnRyb2xzGAkgASgLMh4uaW5mcmFncnBjLnYxLlBpcGVsaW5lQ29udHJvbHMSEgoKcmVxdWVzdF9pZBgKIAEoCRIVCg12YWxpZGF0ZV9vbmx5GAsgASgIEg8KB21lc3NhZ2UYDCABKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIICgZzb3VyY2UiUAoOR2l0U291cmNlSW5wdXQSCwoDdXJsGAEgASgJEgsKA3JlZhgCIAEoCRIMCgRwYXRoGAMgASgJEhYKDndlYmhvb2tfc2VjcmV0GAQgASgJIp8BChVDcmVhdGVQcm9qZWN0UmVzcG9uc2USKwoHcHJvamVjdBgBIAEoCzIaLmluZnJhZ3JwYy52MS5JbmZyYVByb2plY3QSLwoIcmV2aXNpb24YAiABKAsyHS5pbmZyYWdycGMudjEuUHJvamVjdFJldmlzaW9uEigKCHBpcGVsaW5lGAMgASgLMhYuaW5mcmFncnBjLnYxLlBpcGVsaW5lIiQKEUdldFByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkiQQoSR2V0UHJvamVjdFJlc3BvbnNlEisKB3Byb2plY3QYASABKAsyGi5pbmZyYWdycGMudjEuSW5mcmFQcm9qZWN0Io0BChNMaXN0UHJvamVjdHNSZXF1ZXN0EgsKA29yZxgBIAEoCRILCgNlbnYYAiABKAkSDQoFY2hhcnQYAyABKAkSFgoObGFiZWxfc2VsZWN0b3IYBCABKAkSDgoGZmlsdGVyGAUgASgJEhEKCXBhZ2Vfc2l6ZRgGIAEoBRISCgpwYWdlX3Rva2VuGAcgASgJIl0KFExpc3RQcm9qZWN0c1Jlc3BvbnNlEiwKCHByb2plY3RzGAEgAygLMhouaW5mcmFncnBjLnYxLkluZnJhUHJvamVjdBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkijgMKFFVwZGF0ZVByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSFQoNYmFzZV9yZXZpc2lvbhgCIAEoBRIpCgZ2YWx1ZXMYAyABKAsyGS5pbmZyYWdycGMudjEuVmFsdWVzSW5wdXQSLwoMdmFsdWVzX3BhdGNoGAQgASgLMhkuaW5mcmFncnBjLnYxLlZhbHVlc0lucHV0EjAKCGNvbnRyb2xzGAUgASgLMh4uaW5mcmFncnBjLnYxLlBpcGVsaW5lQ29udHJvbHMSPgoGbGFiZWxzGAYgAygLMi4uaW5mcmFncnBjLnYxLlVwZGF0ZVByb2plY3RSZXF1ZXN0LkxhYmVsc0VudHJ5EhUKDXVwZGF0ZV9sYWJlbHMYByABKAgSKQoDZ2l0GAggASgLMhwuaW5mcmFncnBjLnYxLkdpdFNvdXJjZUlucHV0Eg8KB21lc3NhZ2UYCSABKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKwAQoVVXBkYXRlUHJvamVjdFJlc3BvbnNlEisKB3Byb2plY3QYASABKAsyGi5pbmZyYWdycGMudjEuSW5mcmFQcm9qZWN0Ei8KCHJldmlzaW9uGAIgASgLMh0uaW5mcmFncnBjLnYxLlByb2plY3RSZXZpc2lvbhIoCghwaXBlbGluZRgDIAEoCzIWLmluZnJhZ3JwYy52MS5QaXBlbGluZRIPCgdjaGFuZ2VkGAQgASgIIksKFVByZXZpZXdQcm9qZWN0UmVxdWVzdBIyCgZ1cGRhdGUYASABKAsyIi5pbmZyYWdycGMudjEuVXBkYXRlUHJvamVjdFJlcXVlc3QicwoWUHJldmlld1Byb2plY3RSZXNwb25zZRIvCghyZXZpc2lvbhgBIAEoCzIdLmluZnJhZ3JwYy52MS5Qcm9qZWN0UmV2aXNpb24SKAoEZGlmZhgCIAEoCzIaLmluZnJhZ3JwYy52MS5SZXZpc2lvbkRpZmYifQoaVXBncmFkZVByb2plY3RDaGFydFJlcXVlc3QSDwoHcHJvamVjdBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhUKDWJhc2VfcmV2aXNpb24YAyABKAUSDwoHbWVzc2FnZRgEIAEoCRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIIs8BChtVcGdyYWRlUHJvamVjdENoYXJ0UmVzcG9uc2USKwoHcHJvamVjdBgBIAEoCzIaLmluZnJhZ3JwYy52MS5JbmZyYVByb2plY3QSLwoIcmV2aXNpb24YAiABKAsyHS5pbmZyYWdycGMudjEuUHJvamVjdFJldmlzaW9uEigKBGRpZmYYAyABKAsyGi5pbmZyYWdycGMudjEuUmV2aXNpb25EaWZmEigKCHBpcGVsaW5lGAQgASgLMhYuaW5mcmFncnBjLnYxLlBpcGVsaW5lIlUKG0xpc3RQcm9qZWN0UmV2aXNpb25zUmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImkKHExpc3RQcm9qZWN0UmV2aXNpb25zUmVzcG9uc2USMAoJcmV2aXNpb25zGAEgAygLMh0uaW5mcmFncnBjLnYxLlByb2plY3RSZXZpc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiPAoZR2V0UHJvamVjdFJldmlzaW9uUmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJEg4KBm51bWJlchgCIAEoBSJNChpHZXRQcm9qZWN0UmV2aXNpb25SZXNwb25zZRIvCghyZXZpc2lvbhgBIAEoCzIdLmluZnJhZ3JwYy52MS5Qcm9qZWN0UmV2aXNpb24iWgobRGlmZlByb2plY3RSZXZpc2lvbnNSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSFQoNZnJvbV9yZXZpc2lvbhgCIAEoBRITCgt0b19yZXZpc2lvbhgDIAEoBSJIChxEaWZmUHJvamVjdFJldmlzaW9uc1Jlc3BvbnNlEigKBGRpZmYYASABKAsyGi5pbmZyYWdycGMudjEuUmV2aXNpb25EaWZmIswBCgxSZXZpc2lvbkRpZmYSFQoNZnJvbV9yZXZpc2lvbhgBIAEoBRITCgt0b19yZXZpc2lvbhgCIAEoBRIpCgZ2YWx1ZXMYAyADKAsyGS5pbmZyYWdycGMudjEuVmFsdWVDaGFuZ2USGgoSZnJvbV9jaGFydF92ZXJzaW9uGAQgASgJEhgKEHRvX2NoYXJ0X3ZlcnNpb24YBSABKAkSLwoJcmVzb3VyY2VzGAYgAygLMhwuaW5mcmFncnBjLnYxLlJlc291cmNlQ2hhbmdlIpoBCgtWYWx1ZUNoYW5nZRILCgNrZXkYASABKAkSKAoGY2hhbmdlGAIgASgOMhguaW5mcmFncnBjLnYxLkNoYW5nZVR5cGUSKQoJb2xkX3ZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEikKCW5ld192YWx1ZRgEIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSJ9Cg5SZXNvdXJjZUNoYW5nZRIrCghyZXNvdXJjZRgBIAEoCzIZLmluZnJhZ3JwYy52MS5SZXNvdXJjZVJlZhIoCgZjaGFuZ2UYAiABKA4yGC5pbmZyYWdycGMudjEuQ2hhbmdlVHlwZRIUCgx1bmlmaWVkX2RpZmYYAyABKAkiZgoWUm9sbGJhY2tQcm9qZWN0UmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJEhMKC3RvX3JldmlzaW9uGAIgASgFEhUKDWJhc2VfcmV2aXNpb24YAyABKAUSDwoHbWVzc2FnZRgEIAEoCSKhAQoXUm9sbGJhY2tQcm9qZWN0UmVzcG9uc2USKwoHcHJvamVjdBgBIAEoCzIaLmluZnJhZ3JwYy52MS5JbmZyYVByb2plY3QSLwoIcmV2aXNpb24YAiABKAsyHS5pbmZyYWdycGMudjEuUHJvamVjdFJldmlzaW9uEigKCHBpcGVsaW5lGAMgASgLMhYuaW5mcmFncnBjLnYxLlBpcGVsaW5lIi4KG0xpc3RQcm9qZWN0UmVzb3VyY2VzUmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJIlAKHExpc3RQcm9qZWN0UmVzb3VyY2VzUmVzcG9uc2USMAoJcmVzb3VyY2VzGAEgAygLMh0uaW5mcmFncnBjLnYxLlByb2plY3RSZXNvdXJjZSI6ChZVbmRlcGxveVByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSDwoHbWVzc2FnZRgCIAEoCSJDChdVbmRlcGxveVByb2plY3RSZXNwb25zZRIoCghwaXBlbGluZRgBIAEoCzIWLmluZnJhZ3JwYy52MS5QaXBlbGluZSJBChREZWxldGVQcm9qZWN0UmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJEhgKEG9ycGhhbl9yZXNvdXJjZXMYAiABKAgiTgoVRGVsZXRlUHJvamVjdFJlc3BvbnNlEjUKEm9ycGhhbmVkX3Jlc291cmNlcxgBIAMoCzIZLmluZnJhZ3JwYy52MS5SZXNvdXJjZVJlZiImChNQdXJnZVByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkiQAoUUHVyZ2VQcm9qZWN0UmVzcG9uc2USKAoIcGlwZWxpbmUYASABKAsyFi5pbmZyYWdycGMudjEuUGlwZWxpbmUiPAoZRm9yY2VEZWxldGVQcm9qZWN0UmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJEg4KBnJlYXNvbhgCIAEoCSJqChpGb3JjZURlbGV0ZVByb2plY3RSZXNwb25zZRISCgpwcm9qZWN0X2lkGAEgASgJEhYKDnF1YWxpZmllZF9uYW1lGAIgASgJEiAKGHJlbW92ZWRfcmVzb3VyY2VfcmVjb3JkcxgDIAEoBSq8AQoNUHJvamVjdFN0YXR1cxIeChpQUk9KRUNUX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElBST0pFQ1RfU1RBVFVTX05FVxABEhwKGFBST0pFQ1RfU1RBVFVTX0RFUExPWUlORxACEhsKF1BST0pFQ1RfU1RBVFVTX0RFUExPWUVEEAMSGQoVUFJPSkVDVF9TVEFUVVNfRkFJTEVEEAQSHQoZUFJPSkVDVF9TVEFUVVNfVU5ERVBMT1lFRBAFKrsBCg1SZXZpc2lvbkNhdXNlEh4KGlJFVklTSU9OX0NBVVNFX1VOU1BFQ0lGSUVEEAASGQoVUkVWSVNJT05fQ0FVU0VfQ1JFQVRFEAESGQoVUkVWSVNJT05fQ0FVU0VfVVBEQVRFEAISGgoWUkVWSVNJT05fQ0FVU0VfVVBHUkFERRADEhsKF1JFVklTSU9OX0NBVVNFX1JPTExCQUNLEAQSGwoXUkVWSVNJT05fQ0FVU0VfR0lUX1BVU0gQBSq+AQoNUmVzb3VyY2VTdGF0ZRIeChpSRVNPVVJDRV9TVEFURV9VTlNQRUNJRklFRBAAEhoKFlJFU09VUkNFX1NUQVRFX1BFTkRJTkcQARIbChdSRVNPVVJDRV9TVEFURV9ERVBMT1lFRBACEhkKFVJFU09VUkNFX1NUQVRFX0ZBSUxFRBADEhwKGFJFU09VUkNFX1NUQVRFX0RFU1RST1lFRBAEEhsKF1JFU09VUkNFX1NUQVRFX09SUEhBTkVEEAUqcgoKQ2hhbmdlVHlwZRIbChdDSEFOR0VfVFlQRV9VTlNQRUNJRklFRBAAEhUKEUNIQU5HRV9UWVBFX0FEREVEEAESFwoTQ0hBTkdFX1RZUEVfUkVNT1ZFRBACEhcKE0NIQU5HRV9UWVBFX0NIQU5HRUQQAzLKCwoTSW5mcmFQcm9qZWN0U2VydmljZRJYCg1DcmVhdGVQcm9qZWN0EiIuaW5mcmFncnBjLnYxLkNyZWF0ZVByb2plY3RSZXF1ZXN0GiMuaW5mcmFncnBjLnYxLkNyZWF0ZVByb2plY3RSZXNwb25zZRJPCgpHZXRQcm9qZWN0Eh8uaW5mcmFncnBjLnYxLkdldFByb2plY3RSZXF1ZXN0GiAuaW5mcmFncnBjLnYxLkdldFByb2plY3RSZXNwb25zZRJVCgxMaXN0UHJvamVjdHMSIS5pbmZyYWdycGMudjEuTGlzdFByb2plY3RzUmVxdWVzdBoiLmluZnJhZ3JwYy52MS5MaXN0UHJvamVjdHNSZXNwb25zZRJYCg1VcGRhdGVQcm9qZWN0EiIuaW5mcmFncnBjLnYxLlVwZGF0ZVByb2plY3RSZXF1ZXN0GiMuaW5mcmFncnBjLnYxLlVwZGF0ZVByb2plY3RSZXNwb25zZRJbCg5QcmV2aWV3UHJvamVjdBIjLmluZnJhZ3JwYy52MS5QcmV2aWV3UHJvamVjdFJlcXVlc3QaJC5pbmZyYWdycGMudjEuUHJldmlld1Byb2plY3RSZXNwb25zZRJqChNVcGdyYWRlUHJvamVjdENoYXJ0EiguaW5mcmFncnBjLnYxLlVwZ3JhZGVQcm9qZWN0Q2hhcnRSZXF1ZXN0GikuaW5mcmFncnBjLnYxLlVwZ3JhZGVQcm9qZWN0Q2hhcnRSZXNwb25zZRJtChRMaXN0UHJvamVjdFJldmlzaW9ucxIpLmluZnJhZ3JwYy52MS5MaXN0UHJvamVjdFJldmlzaW9uc1JlcXVlc3QaKi5pbmZyYWdycGMudjEuTGlzdFByb2plY3RSZXZpc2lvbnNSZXNwb25zZRJnChJHZXRQcm9qZWN0UmV2aXNpb24SJy5pbmZyYWdycGMudjEuR2V0UHJvamVjdFJldmlzaW9uUmVxdWVzdBooLmluZnJhZ3JwYy52MS5HZXRQcm9qZWN0UmV2aXNpb25SZXNwb25zZRJtChREaWZmUHJvamVjdFJldmlzaW9ucxIpLmluZnJhZ3JwYy52MS5EaWZmUHJvamVjdFJldmlzaW9uc1JlcXVlc3QaKi5pbmZyYWdycGMudjEuRGlmZlByb2plY3RSZXZpc2lvbnNSZXNwb25zZRJeCg9Sb2xsYmFja1Byb2plY3QSJC5pbmZyYWdycGMudjEuUm9sbGJhY2tQcm9qZWN0UmVxdWVzdBolLmluZnJhZ3JwYy52MS5Sb2xsYmFja1Byb2plY3RSZXNwb25zZRJtChRMaXN0UHJvamVjdFJlc291cmNlcxIpLmluZnJhZ3JwYy52MS5MaXN0UHJvamVjdFJlc291cmNlc1JlcXVlc3QaKi5pbmZyYWdycGMudjEuTGlzdFByb2plY3RSZXNvdXJjZXNSZXNwb25zZRJeCg9VbmRlcGxveVByb2plY3QSJC5pbmZyYWdycGMudjEuVW5kZXBsb3lQcm9qZWN0UmVxdWVzdBolLmluZnJhZ3JwYy52MS5VbmRlcGxveVByb2plY3RSZXNwb25zZRJYCg1EZWxldGVQcm9qZWN0EiIuaW5mcmFncnBjLnYxLkRlbGV0ZVByb2plY3RSZXF1ZXN0GiMuaW5mcmFncnBjLnYxLkRlbGV0ZVByb2plY3RSZXNwb25zZRJVCgxQdXJnZVByb2plY3QSIS5pbmZyYWdycGMudjEuUHVyZ2VQcm9qZWN0UmVxdWVzdBoiLmluZnJhZ3JwYy52MS5QdXJnZVByb2plY3RSZXNwb25zZRJnChJGb3JjZURlbGV0ZVByb2plY3QSJy5pbmZyYWdycGMudjEuRm9yY2VEZWxldGVQcm9qZWN0UmVxdWVzdBooLmluZnJhZ3JwYy52MS5Gb3JjZURlbGV0ZVByb2plY3RSZXNwb25zZUIZqgIWSW5mcmFHcnBjLkNvbnRyYWN0cy5WMWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_infragrpc_v1_chart, file_infragrpc_v1_pipeline, file_infragrpc_v1_resource]);
+  fileDesc("ChppbmZyYWdycGMvdjEvcHJvamVjdC5wcm90bxIMaW5mcmFncnBjLnYxIs4ECgxJbmZyYVByb2plY3QSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRILCgNvcmcYAyABKAkSCwoDZW52GAQgASgJEjYKBmxhYmVscxgFIAMoCzImLmluZnJhZ3JwYy52MS5JbmZyYVByb2plY3QuTGFiZWxzRW50cnkSKwoGc291cmNlGAYgASgLMhsuaW5mcmFncnBjLnYxLlByb2plY3RTb3VyY2USMAoIY29udHJvbHMYByABKAsyHi5pbmZyYWdycGMudjEuUGlwZWxpbmVDb250cm9scxIYChBjdXJyZW50X3JldmlzaW9uGAggASgFEisKBnN0YXR1cxgJIAEoDjIbLmluZnJhZ3JwYy52MS5Qcm9qZWN0U3RhdHVzEi0KDWxhc3RfcGlwZWxpbmUYCiABKAsyFi5pbmZyYWdycGMudjEuUGlwZWxpbmUSLwoLY3JlYXRlX3RpbWUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpjcmVhdGVkX2J5GA0gASgJEhkKEXBhcmVudF9wcm9qZWN0X2lkGA4gASgJEicKBnZhbHVlcxgPIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFAoMd2ViaG9va19wYXRoGBAgASgJGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEibQoNUHJvamVjdFNvdXJjZRIqCgVjaGFydBgBIAEoCzIZLmluZnJhZ3JwYy52MS5DaGFydFNvdXJjZUgAEiYKA2dpdBgCIAEoCzIXLmluZnJhZ3JwYy52MS5HaXRTb3VyY2VIAEIICgZzb3VyY2UiTAoLQ2hhcnRTb3VyY2USDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEg4KBmRpZ2VzdBgDIAEoCRIOCgZpbmxpbmUYBCABKAgifQoJR2l0U291cmNlEgsKA3VybBgBIAEoCRILCgNyZWYYAiABKAkSDAoEcGF0aBgDIAEoCRIsCgtsYXN0X2NvbW1pdBgEIAEoCzIXLmluZnJhZ3JwYy52MS5HaXRDb21taXQSGgoSaGFzX3dlYmhvb2tfc2VjcmV0GAUgASgIIo0BChBQaXBlbGluZUNvbnRyb2xzEhkKEWRpc2FibGVfcGlwZWxpbmVzGAEgASgIEhsKE2Rpc2FibGVfZGVwbG95bWVudHMYAiABKAgSJwofZW5hYmxlX3B1bGxfcmVxdWVzdF9kZXBsb3ltZW50cxgDIAEoCBIYChByZXF1aXJlX2FwcHJvdmFsGAQgASgIIokECg9Qcm9qZWN0UmV2aXNpb24SDgoGbnVtYmVyGAEgASgFEg0KBWFjdG9yGAIgASgJEi8KC2NyZWF0ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdtZXNzYWdlGAQgASgJEioKBWNhdXNlGAUgASgOMhsuaW5mcmFncnBjLnYxLlJldmlzaW9uQ2F1c2USJwoGdmFsdWVzGAYgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIwCg9yZXNvbHZlZF92YWx1ZXMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EigKBWNoYXJ0GAggASgLMhkuaW5mcmFncnBjLnYxLkNoYXJ0U291cmNlEicKBmNvbW1pdBgJIAEoCzIXLmluZnJhZ3JwYy52MS5HaXRDb21taXQSLgoJcmVzb3VyY2VzGAogAygLMhsuaW5mcmFncnBjLnYxLkNsb3VkUmVzb3VyY2USKgoFZ3JhcGgYCyABKAsyGy5pbmZyYWdycGMudjEuUmVzb3VyY2VHcmFwaBITCgtwaXBlbGluZV9pZBgMIAEoCRIwCghjb250cm9scxgNIAEoCzIeLmluZnJhZ3JwYy52MS5QaXBlbGluZUNvbnRyb2xzEhgKEHJvbGxlZF9iYWNrX2Zyb20YDiABKAUijgIKD1Byb2plY3RSZXNvdXJjZRIrCghyZXNvdXJjZRgBIAEoCzIZLmluZnJhZ3JwYy52MS5SZXNvdXJjZVJlZhIqCgVzdGF0ZRgCIAEoDjIbLmluZnJhZ3JwYy52MS5SZXNvdXJjZVN0YXRlEigKB291dHB1dHMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKEGFwcGxpZWRfcmV2aXNpb24YBCABKAUSGAoQbGFzdF9waXBlbGluZV9pZBgFIAEoCRIvCgt1cGRhdGVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLcHJvdmlzaW9uZXIYByABKAki3QMKFENyZWF0ZVByb2plY3RSZXF1ZXN0EgwKBG5hbWUYASABKAkSCwoDb3JnGAIgASgJEgsKA2VudhgDIAEoCRI+CgZsYWJlbHMYBCADKAsyLi5pbmZyYWdycGMudjEuQ3JlYXRlUHJvamVjdFJlcXVlc3QuTGFiZWxzRW50cnkSLQoFY2hhcnQYBSABKAsyHC5pbmZyYWdycGMudjEuQ2hhcnRSZWZlcmVuY2VIABIvCgtjaGFydF9maWxlcxgGIAEoCzIYLmluZnJhZ3JwYy52MS5DaGFydEZpbGVzSAASKwoDZ2l0GAcgASgLMhwuaW5mcmFncnBjLnYxLkdpdFNvdXJjZUlucHV0SAASKQoGdmFsdWVzGAggASgLMhkuaW5mcmFncnBjLnYxLlZhbHVlc0lucHV0EjAKCGNvbnRyb2xzGAkgASgLMh4uaW5mcmFncnBjLnYxLlBpcGVsaW5lQ29udHJvbHMSEgoKcmVxdWVzdF9pZBgKIAEoCRIVCg12YWxpZGF0ZV9vbmx5GAsgASgIEg8KB21lc3NhZ2UYDCABKAkaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIICgZzb3VyY2UiUAoOR2l0U291cmNlSW5wdXQSCwoDdXJsGAEgASgJEgsKA3JlZhgCIAEoCRIMCgRwYXRoGAMgASgJEhYKDndlYmhvb2tfc2VjcmV0GAQgASgJIp8BChVDcmVhdGVQcm9qZWN0UmVzcG9uc2USKwoHcHJvamVjdBgBIAEoCzIaLmluZnJhZ3JwYy52MS5JbmZyYVByb2plY3QSLwoIcmV2aXNpb24YAiABKAsyHS5pbmZyYWdycGMudjEuUHJvamVjdFJldmlzaW9uEigKCHBpcGVsaW5lGAMgASgLMhYuaW5mcmFncnBjLnYxLlBpcGVsaW5lIiQKEUdldFByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkiQQoSR2V0UHJvamVjdFJlc3BvbnNlEisKB3Byb2plY3QYASABKAsyGi5pbmZyYWdycGMudjEuSW5mcmFQcm9qZWN0Io0BChNMaXN0UHJvamVjdHNSZXF1ZXN0EgsKA29yZxgBIAEoCRILCgNlbnYYAiABKAkSDQoFY2hhcnQYAyABKAkSFgoObGFiZWxfc2VsZWN0b3IYBCABKAkSDgoGZmlsdGVyGAUgASgJEhEKCXBhZ2Vfc2l6ZRgGIAEoBRISCgpwYWdlX3Rva2VuGAcgASgJIl0KFExpc3RQcm9qZWN0c1Jlc3BvbnNlEiwKCHByb2plY3RzGAEgAygLMhouaW5mcmFncnBjLnYxLkluZnJhUHJvamVjdBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkivwMKFFVwZGF0ZVByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSFQoNYmFzZV9yZXZpc2lvbhgCIAEoBRIpCgZ2YWx1ZXMYAyABKAsyGS5pbmZyYWdycGMudjEuVmFsdWVzSW5wdXQSLwoMdmFsdWVzX3BhdGNoGAQgASgLMhkuaW5mcmFncnBjLnYxLlZhbHVlc0lucHV0EjAKCGNvbnRyb2xzGAUgASgLMh4uaW5mcmFncnBjLnYxLlBpcGVsaW5lQ29udHJvbHMSPgoGbGFiZWxzGAYgAygLMi4uaW5mcmFncnBjLnYxLlVwZGF0ZVByb2plY3RSZXF1ZXN0LkxhYmVsc0VudHJ5EhUKDXVwZGF0ZV9sYWJlbHMYByABKAgSKQoDZ2l0GAggASgLMhwuaW5mcmFncnBjLnYxLkdpdFNvdXJjZUlucHV0Eg8KB21lc3NhZ2UYCSABKAkSLwoLdXBkYXRlX21hc2sYCiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEi2AEKFVVwZGF0ZVByb2plY3RSZXNwb25zZRIrCgdwcm9qZWN0GAEgASgLMhouaW5mcmFncnBjLnYxLkluZnJhUHJvamVjdBIvCghyZXZpc2lvbhgCIAEoCzIdLmluZnJhZ3JwYy52MS5Qcm9qZWN0UmV2aXNpb24SKAoIcGlwZWxpbmUYAyABKAsyFi5pbmZyYWdycGMudjEuUGlwZWxpbmUSDwoHY2hhbmdlZBgEIAEoCBImCgRwbGFuGAUgASgLMhguaW5mcmFncnBjLnYxLkRlcGxveVBsYW4imAEKCkRlcGxveVBsYW4SEQoJdG9fY3JlYXRlGAEgASgFEhEKCXRvX3VwZGF0ZRgCIAEoBRISCgp0b19kZXN0cm95GAMgASgFEhEKCXVuY2hhbmdlZBgEIAEoBRIsCgdjaGFuZ2VzGAUgAygLMhsuaW5mcmFncnBjLnYxLlBsYW5uZWRDaGFuZ2USDwoHc3VtbWFyeRgGIAEoCSJpCg1QbGFubmVkQ2hhbmdlEisKCHJlc291cmNlGAEgASgLMhkuaW5mcmFncnBjLnYxLlJlc291cmNlUmVmEisKBmFjdGlvbhgCIAEoDjIbLmluZnJhZ3JwYy52MS5QbGFubmVkQWN0aW9uIksKFVByZXZpZXdQcm9qZWN0UmVxdWVzdBIyCgZ1cGRhdGUYASABKAsyIi5pbmZyYWdycGMudjEuVXBkYXRlUHJvamVjdFJlcXVlc3QimwEKFlByZXZpZXdQcm9qZWN0UmVzcG9uc2USLwoIcmV2aXNpb24YASABKAsyHS5pbmZyYWdycGMudjEuUHJvamVjdFJldmlzaW9uEigKBGRpZmYYAiABKAsyGi5pbmZyYWdycGMudjEuUmV2aXNpb25EaWZmEiYKBHBsYW4YAyABKAsyGC5pbmZyYWdycGMudjEuRGVwbG95UGxhbiKuAQoaVXBncmFkZVByb2plY3RDaGFydFJlcXVlc3QSDwoHcHJvamVjdBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEhUKDWJhc2VfcmV2aXNpb24YAyABKAUSDwoHbWVzc2FnZRgEIAEoCRIVCg12YWxpZGF0ZV9vbmx5GAUgASgIEi8KDHZhbHVlc19wYXRjaBgGIAEoCzIZLmluZnJhZ3JwYy52MS5WYWx1ZXNJbnB1dCL3AQobVXBncmFkZVByb2plY3RDaGFydFJlc3BvbnNlEisKB3Byb2plY3QYASABKAsyGi5pbmZyYWdycGMudjEuSW5mcmFQcm9qZWN0Ei8KCHJldmlzaW9uGAIgASgLMh0uaW5mcmFncnBjLnYxLlByb2plY3RSZXZpc2lvbhIoCgRkaWZmGAMgASgLMhouaW5mcmFncnBjLnYxLlJldmlzaW9uRGlmZhIoCghwaXBlbGluZRgEIAEoCzIWLmluZnJhZ3JwYy52MS5QaXBlbGluZRImCgRwbGFuGAUgASgLMhguaW5mcmFncnBjLnYxLkRlcGxveVBsYW4icAobTGlzdFByb2plY3RSZXZpc2lvbnNSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkSGQoRaW5jbHVkZV9tYW5pZmVzdHMYBCABKAgiaQocTGlzdFByb2plY3RSZXZpc2lvbnNSZXNwb25zZRIwCglyZXZpc2lvbnMYASADKAsyHS5pbmZyYWdycGMudjEuUHJvamVjdFJldmlzaW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSI8ChlHZXRQcm9qZWN0UmV2aXNpb25SZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSDgoGbnVtYmVyGAIgASgFIk0KGkdldFByb2plY3RSZXZpc2lvblJlc3BvbnNlEi8KCHJldmlzaW9uGAEgASgLMh0uaW5mcmFncnBjLnYxLlByb2plY3RSZXZpc2lvbiJaChtEaWZmUHJvamVjdFJldmlzaW9uc1JlcXVlc3QSDwoHcHJvamVjdBgBIAEoCRIVCg1mcm9tX3JldmlzaW9uGAIgASgFEhMKC3RvX3JldmlzaW9uGAMgASgFIkgKHERpZmZQcm9qZWN0UmV2aXNpb25zUmVzcG9uc2USKAoEZGlmZhgBIAEoCzIaLmluZnJhZ3JwYy52MS5SZXZpc2lvbkRpZmYizAEKDFJldmlzaW9uRGlmZhIVCg1mcm9tX3JldmlzaW9uGAEgASgFEhMKC3RvX3JldmlzaW9uGAIgASgFEikKBnZhbHVlcxgDIAMoCzIZLmluZnJhZ3JwYy52MS5WYWx1ZUNoYW5nZRIaChJmcm9tX2NoYXJ0X3ZlcnNpb24YBCABKAkSGAoQdG9fY2hhcnRfdmVyc2lvbhgFIAEoCRIvCglyZXNvdXJjZXMYBiADKAsyHC5pbmZyYWdycGMudjEuUmVzb3VyY2VDaGFuZ2UimgEKC1ZhbHVlQ2hhbmdlEgsKA2tleRgBIAEoCRIoCgZjaGFuZ2UYAiABKA4yGC5pbmZyYWdycGMudjEuQ2hhbmdlVHlwZRIpCglvbGRfdmFsdWUYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKQoJbmV3X3ZhbHVlGAQgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlIn0KDlJlc291cmNlQ2hhbmdlEisKCHJlc291cmNlGAEgASgLMhkuaW5mcmFncnBjLnYxLlJlc291cmNlUmVmEigKBmNoYW5nZRgCIAEoDjIYLmluZnJhZ3JwYy52MS5DaGFuZ2VUeXBlEhQKDHVuaWZpZWRfZGlmZhgDIAEoCSJmChZSb2xsYmFja1Byb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSEwoLdG9fcmV2aXNpb24YAiABKAUSFQoNYmFzZV9yZXZpc2lvbhgDIAEoBRIPCgdtZXNzYWdlGAQgASgJIskBChdSb2xsYmFja1Byb2plY3RSZXNwb25zZRIrCgdwcm9qZWN0GAEgASgLMhouaW5mcmFncnBjLnYxLkluZnJhUHJvamVjdBIvCghyZXZpc2lvbhgCIAEoCzIdLmluZnJhZ3JwYy52MS5Qcm9qZWN0UmV2aXNpb24SKAoIcGlwZWxpbmUYAyABKAsyFi5pbmZyYWdycGMudjEuUGlwZWxpbmUSJgoEcGxhbhgEIAEoCzIYLmluZnJhZ3JwYy52MS5EZXBsb3lQbGFuIi4KG0xpc3RQcm9qZWN0UmVzb3VyY2VzUmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJIlAKHExpc3RQcm9qZWN0UmVzb3VyY2VzUmVzcG9uc2USMAoJcmVzb3VyY2VzGAEgAygLMh0uaW5mcmFncnBjLnYxLlByb2plY3RSZXNvdXJjZSJRChZVbmRlcGxveVByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIVCg1iYXNlX3JldmlzaW9uGAMgASgFIkMKF1VuZGVwbG95UHJvamVjdFJlc3BvbnNlEigKCHBpcGVsaW5lGAEgASgLMhYuaW5mcmFncnBjLnYxLlBpcGVsaW5lIkEKFERlbGV0ZVByb2plY3RSZXF1ZXN0Eg8KB3Byb2plY3QYASABKAkSGAoQb3JwaGFuX3Jlc291cmNlcxgCIAEoCCJOChVEZWxldGVQcm9qZWN0UmVzcG9uc2USNQoSb3JwaGFuZWRfcmVzb3VyY2VzGAEgAygLMhkuaW5mcmFncnBjLnYxLlJlc291cmNlUmVmIj0KE1B1cmdlUHJvamVjdFJlcXVlc3QSDwoHcHJvamVjdBgBIAEoCRIVCg1iYXNlX3JldmlzaW9uGAIgASgFIlEKFFB1cmdlUHJvamVjdFJlc3BvbnNlEigKCHBpcGVsaW5lGAEgASgLMhYuaW5mcmFncnBjLnYxLlBpcGVsaW5lEg8KB2RlbGV0ZWQYAiABKAgiPAoZRm9yY2VEZWxldGVQcm9qZWN0UmVxdWVzdBIPCgdwcm9qZWN0GAEgASgJEg4KBnJlYXNvbhgCIAEoCSJqChpGb3JjZURlbGV0ZVByb2plY3RSZXNwb25zZRISCgpwcm9qZWN0X2lkGAEgASgJEhYKDnF1YWxpZmllZF9uYW1lGAIgASgJEiAKGHJlbW92ZWRfcmVzb3VyY2VfcmVjb3JkcxgDIAEoBSrcAQoNUHJvamVjdFN0YXR1cxIeChpQUk9KRUNUX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElBST0pFQ1RfU1RBVFVTX05FVxABEhwKGFBST0pFQ1RfU1RBVFVTX0RFUExPWUlORxACEhsKF1BST0pFQ1RfU1RBVFVTX0RFUExPWUVEEAMSGQoVUFJPSkVDVF9TVEFUVVNfRkFJTEVEEAQSHQoZUFJPSkVDVF9TVEFUVVNfVU5ERVBMT1lFRBAFEh4KGlBST0pFQ1RfU1RBVFVTX09VVF9PRl9TWU5DEAYquwEKDVJldmlzaW9uQ2F1c2USHgoaUkVWSVNJT05fQ0FVU0VfVU5TUEVDSUZJRUQQABIZChVSRVZJU0lPTl9DQVVTRV9DUkVBVEUQARIZChVSRVZJU0lPTl9DQVVTRV9VUERBVEUQAhIaChZSRVZJU0lPTl9DQVVTRV9VUEdSQURFEAMSGwoXUkVWSVNJT05fQ0FVU0VfUk9MTEJBQ0sQBBIbChdSRVZJU0lPTl9DQVVTRV9HSVRfUFVTSBAFKr4BCg1SZXNvdXJjZVN0YXRlEh4KGlJFU09VUkNFX1NUQVRFX1VOU1BFQ0lGSUVEEAASGgoWUkVTT1VSQ0VfU1RBVEVfUEVORElORxABEhsKF1JFU09VUkNFX1NUQVRFX0RFUExPWUVEEAISGQoVUkVTT1VSQ0VfU1RBVEVfRkFJTEVEEAMSHAoYUkVTT1VSQ0VfU1RBVEVfREVTVFJPWUVEEAQSGwoXUkVTT1VSQ0VfU1RBVEVfT1JQSEFORUQQBSqfAQoNUGxhbm5lZEFjdGlvbhIeChpQTEFOTkVEX0FDVElPTl9VTlNQRUNJRklFRBAAEhkKFVBMQU5ORURfQUNUSU9OX0NSRUFURRABEhkKFVBMQU5ORURfQUNUSU9OX1VQREFURRACEhoKFlBMQU5ORURfQUNUSU9OX0RFU1RST1kQAxIcChhQTEFOTkVEX0FDVElPTl9OT19DSEFOR0UQBCpyCgpDaGFuZ2VUeXBlEhsKF0NIQU5HRV9UWVBFX1VOU1BFQ0lGSUVEEAASFQoRQ0hBTkdFX1RZUEVfQURERUQQARIXChNDSEFOR0VfVFlQRV9SRU1PVkVEEAISFwoTQ0hBTkdFX1RZUEVfQ0hBTkdFRBADMsoLChNJbmZyYVByb2plY3RTZXJ2aWNlElgKDUNyZWF0ZVByb2plY3QSIi5pbmZyYWdycGMudjEuQ3JlYXRlUHJvamVjdFJlcXVlc3QaIy5pbmZyYWdycGMudjEuQ3JlYXRlUHJvamVjdFJlc3BvbnNlEk8KCkdldFByb2plY3QSHy5pbmZyYWdycGMudjEuR2V0UHJvamVjdFJlcXVlc3QaIC5pbmZyYWdycGMudjEuR2V0UHJvamVjdFJlc3BvbnNlElUKDExpc3RQcm9qZWN0cxIhLmluZnJhZ3JwYy52MS5MaXN0UHJvamVjdHNSZXF1ZXN0GiIuaW5mcmFncnBjLnYxLkxpc3RQcm9qZWN0c1Jlc3BvbnNlElgKDVVwZGF0ZVByb2plY3QSIi5pbmZyYWdycGMudjEuVXBkYXRlUHJvamVjdFJlcXVlc3QaIy5pbmZyYWdycGMudjEuVXBkYXRlUHJvamVjdFJlc3BvbnNlElsKDlByZXZpZXdQcm9qZWN0EiMuaW5mcmFncnBjLnYxLlByZXZpZXdQcm9qZWN0UmVxdWVzdBokLmluZnJhZ3JwYy52MS5QcmV2aWV3UHJvamVjdFJlc3BvbnNlEmoKE1VwZ3JhZGVQcm9qZWN0Q2hhcnQSKC5pbmZyYWdycGMudjEuVXBncmFkZVByb2plY3RDaGFydFJlcXVlc3QaKS5pbmZyYWdycGMudjEuVXBncmFkZVByb2plY3RDaGFydFJlc3BvbnNlEm0KFExpc3RQcm9qZWN0UmV2aXNpb25zEikuaW5mcmFncnBjLnYxLkxpc3RQcm9qZWN0UmV2aXNpb25zUmVxdWVzdBoqLmluZnJhZ3JwYy52MS5MaXN0UHJvamVjdFJldmlzaW9uc1Jlc3BvbnNlEmcKEkdldFByb2plY3RSZXZpc2lvbhInLmluZnJhZ3JwYy52MS5HZXRQcm9qZWN0UmV2aXNpb25SZXF1ZXN0GiguaW5mcmFncnBjLnYxLkdldFByb2plY3RSZXZpc2lvblJlc3BvbnNlEm0KFERpZmZQcm9qZWN0UmV2aXNpb25zEikuaW5mcmFncnBjLnYxLkRpZmZQcm9qZWN0UmV2aXNpb25zUmVxdWVzdBoqLmluZnJhZ3JwYy52MS5EaWZmUHJvamVjdFJldmlzaW9uc1Jlc3BvbnNlEl4KD1JvbGxiYWNrUHJvamVjdBIkLmluZnJhZ3JwYy52MS5Sb2xsYmFja1Byb2plY3RSZXF1ZXN0GiUuaW5mcmFncnBjLnYxLlJvbGxiYWNrUHJvamVjdFJlc3BvbnNlEm0KFExpc3RQcm9qZWN0UmVzb3VyY2VzEikuaW5mcmFncnBjLnYxLkxpc3RQcm9qZWN0UmVzb3VyY2VzUmVxdWVzdBoqLmluZnJhZ3JwYy52MS5MaXN0UHJvamVjdFJlc291cmNlc1Jlc3BvbnNlEl4KD1VuZGVwbG95UHJvamVjdBIkLmluZnJhZ3JwYy52MS5VbmRlcGxveVByb2plY3RSZXF1ZXN0GiUuaW5mcmFncnBjLnYxLlVuZGVwbG95UHJvamVjdFJlc3BvbnNlElgKDURlbGV0ZVByb2plY3QSIi5pbmZyYWdycGMudjEuRGVsZXRlUHJvamVjdFJlcXVlc3QaIy5pbmZyYWdycGMudjEuRGVsZXRlUHJvamVjdFJlc3BvbnNlElUKDFB1cmdlUHJvamVjdBIhLmluZnJhZ3JwYy52MS5QdXJnZVByb2plY3RSZXF1ZXN0GiIuaW5mcmFncnBjLnYxLlB1cmdlUHJvamVjdFJlc3BvbnNlEmcKEkZvcmNlRGVsZXRlUHJvamVjdBInLmluZnJhZ3JwYy52MS5Gb3JjZURlbGV0ZVByb2plY3RSZXF1ZXN0GiguaW5mcmFncnBjLnYxLkZvcmNlRGVsZXRlUHJvamVjdFJlc3BvbnNlQhmqAhZJbmZyYUdycGMuQ29udHJhY3RzLlYxYgZwcm90bzM", [file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_infragrpc_v1_chart, file_infragrpc_v1_pipeline, file_infragrpc_v1_resource]);
 
 /**
  * InfraProject is one configured instance of a chart or of a git repository of manifests.
@@ -275,20 +275,30 @@ export const GitSourceSchema: GenMessage<GitSource> = /*@__PURE__*/
   messageDesc(file_infragrpc_v1_project, 3);
 
 /**
- * PipelineControls decide what changes to a project trigger.
+ * PipelineControls are the project's current policy: only UpdateProject changes them, and a rollback
+ * never restores them. Which control gates which operation:
+ *   disable_pipelines:   automatic pipelines (create, update, upgrade, rollback, push, pull request) are
+ *                        not started, the revision is only recorded; RunPipeline, UndeployProject and
+ *                        PurgeProject (while something is deployed) are FAILED_PRECONDITION PIPELINES_DISABLED.
+ *   disable_deployments: deploy pipelines stop after the build stage; UndeployProject, RunPipeline
+ *                        UNDEPLOY and PurgeProject (while something is deployed) are FAILED_PRECONDITION
+ *                        DEPLOYMENTS_DISABLED.
+ *   require_approval:    every deploy and undeploy pipeline, purge included, waits at a gate before its
+ *                        deploy stage.
+ * DeleteProject destroys nothing and is gated by none of them.
  *
  * @generated from message infragrpc.v1.PipelineControls
  */
 export type PipelineControls = Message<"infragrpc.v1.PipelineControls"> & {
   /**
-   * No pipeline runs automatically (webhooks and changes are only recorded).
+   * No pipeline runs automatically (webhooks and changes are only recorded), and none can be run by hand.
    *
    * @generated from field: bool disable_pipelines = 1;
    */
   disablePipelines: boolean;
 
   /**
-   * Pipelines run the build stage only; nothing is deployed.
+   * Pipelines run the build stage only; nothing is deployed or destroyed.
    *
    * @generated from field: bool disable_deployments = 2;
    */
@@ -302,7 +312,7 @@ export type PipelineControls = Message<"infragrpc.v1.PipelineControls"> & {
   enablePullRequestDeployments: boolean;
 
   /**
-   * The deploy stage waits for an approval (ResolveManualGate) before it starts.
+   * The deploy stage of every deploy and undeploy pipeline waits for an approval (ResolveManualGate).
    *
    * @generated from field: bool require_approval = 4;
    */
@@ -407,7 +417,7 @@ export type ProjectRevision = Message<"infragrpc.v1.ProjectRevision"> & {
   pipelineId: string;
 
   /**
-   * The pipeline controls in force at this revision.
+   * The pipeline controls in force when this revision was made (a record: rollbacks do not restore them).
    *
    * @generated from field: infragrpc.v1.PipelineControls controls = 13;
    */
@@ -851,7 +861,7 @@ export type UpdateProjectRequest = Message<"infragrpc.v1.UpdateProjectRequest"> 
   controls?: PipelineControls | undefined;
 
   /**
-   * Replaces the labels when update_labels is true.
+   * Replaces the labels when update_labels is true (or `labels` is in update_mask).
    *
    * @generated from field: map<string, string> labels = 6;
    */
@@ -877,6 +887,16 @@ export type UpdateProjectRequest = Message<"infragrpc.v1.UpdateProjectRequest"> 
    * @generated from field: string message = 9;
    */
   message: string;
+
+  /**
+   * When set, only these fields change and every other field of the request is ignored. Paths: `values`,
+   * `values_patch`, `labels`, `git`, `controls` (all four), or one control: `controls.disable_pipelines`,
+   * `controls.disable_deployments`, `controls.enable_pull_request_deployments`, `controls.require_approval`.
+   * An unknown path is INVALID_ARGUMENT naming it.
+   *
+   * @generated from field: google.protobuf.FieldMask update_mask = 10;
+   */
+  updateMask?: FieldMask | undefined;
 };
 
 /**
@@ -919,6 +939,13 @@ export type UpdateProjectResponse = Message<"infragrpc.v1.UpdateProjectResponse"
    * @generated from field: bool changed = 4;
    */
   changed: boolean;
+
+  /**
+   * What deploying the new revision does to what is deployed now.
+   *
+   * @generated from field: infragrpc.v1.DeployPlan plan = 5;
+   */
+  plan?: DeployPlan | undefined;
 };
 
 /**
@@ -927,6 +954,91 @@ export type UpdateProjectResponse = Message<"infragrpc.v1.UpdateProjectResponse"
  */
 export const UpdateProjectResponseSchema: GenMessage<UpdateProjectResponse> = /*@__PURE__*/
   messageDesc(file_infragrpc_v1_project, 15);
+
+/**
+ * DeployPlan says what deploying a revision would do to what the project has deployed now, like a
+ * Terraform plan: resources that left the revision are destroyed, consumers first.
+ *
+ * @generated from message infragrpc.v1.DeployPlan
+ */
+export type DeployPlan = Message<"infragrpc.v1.DeployPlan"> & {
+  /**
+   * Resources that are not deployed and would be created.
+   *
+   * @generated from field: int32 to_create = 1;
+   */
+  toCreate: number;
+
+  /**
+   * Deployed resources whose manifest changed.
+   *
+   * @generated from field: int32 to_update = 2;
+   */
+  toUpdate: number;
+
+  /**
+   * Deployed resources that are not in the revision.
+   *
+   * @generated from field: int32 to_destroy = 3;
+   */
+  toDestroy: number;
+
+  /**
+   * Deployed resources whose manifest is the same.
+   *
+   * @generated from field: int32 unchanged = 4;
+   */
+  unchanged: number;
+
+  /**
+   * One entry per resource, in the order the pipeline would start them.
+   *
+   * @generated from field: repeated infragrpc.v1.PlannedChange changes = 5;
+   */
+  changes: PlannedChange[];
+
+  /**
+   * For people, e.g. `2 to create, 1 to update, 1 to destroy`.
+   *
+   * @generated from field: string summary = 6;
+   */
+  summary: string;
+};
+
+/**
+ * Describes the message infragrpc.v1.DeployPlan.
+ * Use `create(DeployPlanSchema)` to create a new message.
+ */
+export const DeployPlanSchema: GenMessage<DeployPlan> = /*@__PURE__*/
+  messageDesc(file_infragrpc_v1_project, 16);
+
+/**
+ * PlannedChange is what a deploy would do to one resource.
+ *
+ * @generated from message infragrpc.v1.PlannedChange
+ */
+export type PlannedChange = Message<"infragrpc.v1.PlannedChange"> & {
+  /**
+   * The resource.
+   *
+   * @generated from field: infragrpc.v1.ResourceRef resource = 1;
+   */
+  resource?: ResourceRef | undefined;
+
+  /**
+   * What happens to it.
+   *
+   * @generated from field: infragrpc.v1.PlannedAction action = 2;
+   */
+  action: PlannedAction;
+};
+
+/**
+ * Describes the message infragrpc.v1.PlannedChange.
+ * Use `create(PlannedChangeSchema)` to create a new message.
+ */
+export const PlannedChangeSchema: GenMessage<PlannedChange> = /*@__PURE__*/
+  messageDesc(file_infragrpc_v1_project, 17);
 
 /**
  * PreviewProjectRequest is an UpdateProjectRequest that stores nothing.
@@ -947,7 +1059,7 @@ export type PreviewProjectRequest = Message<"infragrpc.v1.PreviewProjectRequest"
  * Use `create(PreviewProjectRequestSchema)` to create a new message.
  */
 export const PreviewProjectRequestSchema: GenMessage<PreviewProjectRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 16);
+  messageDesc(file_infragrpc_v1_project, 18);
 
 /**
  * PreviewProjectResponse shows what the update would produce.
@@ -968,6 +1080,13 @@ export type PreviewProjectResponse = Message<"infragrpc.v1.PreviewProjectRespons
    * @generated from field: infragrpc.v1.RevisionDiff diff = 2;
    */
   diff?: RevisionDiff | undefined;
+
+  /**
+   * What deploying it would do to what is deployed now.
+   *
+   * @generated from field: infragrpc.v1.DeployPlan plan = 3;
+   */
+  plan?: DeployPlan | undefined;
 };
 
 /**
@@ -975,7 +1094,7 @@ export type PreviewProjectResponse = Message<"infragrpc.v1.PreviewProjectRespons
  * Use `create(PreviewProjectResponseSchema)` to create a new message.
  */
 export const PreviewProjectResponseSchema: GenMessage<PreviewProjectResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 17);
+  messageDesc(file_infragrpc_v1_project, 19);
 
 /**
  * UpgradeProjectChartRequest moves a project to another chart version.
@@ -1017,6 +1136,13 @@ export type UpgradeProjectChartRequest = Message<"infragrpc.v1.UpgradeProjectCha
    * @generated from field: bool validate_only = 5;
    */
   validateOnly: boolean;
+
+  /**
+   * Values applied on top of the current ones, e.g. a parameter the new version requires.
+   *
+   * @generated from field: infragrpc.v1.ValuesInput values_patch = 6;
+   */
+  valuesPatch?: ValuesInput | undefined;
 };
 
 /**
@@ -1024,7 +1150,7 @@ export type UpgradeProjectChartRequest = Message<"infragrpc.v1.UpgradeProjectCha
  * Use `create(UpgradeProjectChartRequestSchema)` to create a new message.
  */
 export const UpgradeProjectChartRequestSchema: GenMessage<UpgradeProjectChartRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 18);
+  messageDesc(file_infragrpc_v1_project, 20);
 
 /**
  * UpgradeProjectChartResponse reports an upgrade.
@@ -1059,6 +1185,13 @@ export type UpgradeProjectChartResponse = Message<"infragrpc.v1.UpgradeProjectCh
    * @generated from field: infragrpc.v1.Pipeline pipeline = 4;
    */
   pipeline?: Pipeline | undefined;
+
+  /**
+   * What deploying the new revision does to what is deployed now.
+   *
+   * @generated from field: infragrpc.v1.DeployPlan plan = 5;
+   */
+  plan?: DeployPlan | undefined;
 };
 
 /**
@@ -1066,7 +1199,7 @@ export type UpgradeProjectChartResponse = Message<"infragrpc.v1.UpgradeProjectCh
  * Use `create(UpgradeProjectChartResponseSchema)` to create a new message.
  */
 export const UpgradeProjectChartResponseSchema: GenMessage<UpgradeProjectChartResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 19);
+  messageDesc(file_infragrpc_v1_project, 21);
 
 /**
  * ListProjectRevisionsRequest lists revisions.
@@ -1094,6 +1227,13 @@ export type ListProjectRevisionsRequest = Message<"infragrpc.v1.ListProjectRevis
    * @generated from field: string page_token = 3;
    */
   pageToken: string;
+
+  /**
+   * Fill each revision's resources and graph, as GetProjectRevision does.
+   *
+   * @generated from field: bool include_manifests = 4;
+   */
+  includeManifests: boolean;
 };
 
 /**
@@ -1101,10 +1241,10 @@ export type ListProjectRevisionsRequest = Message<"infragrpc.v1.ListProjectRevis
  * Use `create(ListProjectRevisionsRequestSchema)` to create a new message.
  */
 export const ListProjectRevisionsRequestSchema: GenMessage<ListProjectRevisionsRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 20);
+  messageDesc(file_infragrpc_v1_project, 22);
 
 /**
- * ListProjectRevisionsResponse is one page of revisions, without manifests.
+ * ListProjectRevisionsResponse is one page of revisions, without manifests unless asked.
  *
  * @generated from message infragrpc.v1.ListProjectRevisionsResponse
  */
@@ -1129,7 +1269,7 @@ export type ListProjectRevisionsResponse = Message<"infragrpc.v1.ListProjectRevi
  * Use `create(ListProjectRevisionsResponseSchema)` to create a new message.
  */
 export const ListProjectRevisionsResponseSchema: GenMessage<ListProjectRevisionsResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 21);
+  messageDesc(file_infragrpc_v1_project, 23);
 
 /**
  * GetProjectRevisionRequest asks for one revision.
@@ -1157,7 +1297,7 @@ export type GetProjectRevisionRequest = Message<"infragrpc.v1.GetProjectRevision
  * Use `create(GetProjectRevisionRequestSchema)` to create a new message.
  */
 export const GetProjectRevisionRequestSchema: GenMessage<GetProjectRevisionRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 22);
+  messageDesc(file_infragrpc_v1_project, 24);
 
 /**
  * GetProjectRevisionResponse carries one revision with manifests and graph.
@@ -1178,7 +1318,7 @@ export type GetProjectRevisionResponse = Message<"infragrpc.v1.GetProjectRevisio
  * Use `create(GetProjectRevisionResponseSchema)` to create a new message.
  */
 export const GetProjectRevisionResponseSchema: GenMessage<GetProjectRevisionResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 23);
+  messageDesc(file_infragrpc_v1_project, 25);
 
 /**
  * DiffProjectRevisionsRequest compares two revisions.
@@ -1213,7 +1353,7 @@ export type DiffProjectRevisionsRequest = Message<"infragrpc.v1.DiffProjectRevis
  * Use `create(DiffProjectRevisionsRequestSchema)` to create a new message.
  */
 export const DiffProjectRevisionsRequestSchema: GenMessage<DiffProjectRevisionsRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 24);
+  messageDesc(file_infragrpc_v1_project, 26);
 
 /**
  * DiffProjectRevisionsResponse carries the difference.
@@ -1234,7 +1374,7 @@ export type DiffProjectRevisionsResponse = Message<"infragrpc.v1.DiffProjectRevi
  * Use `create(DiffProjectRevisionsResponseSchema)` to create a new message.
  */
 export const DiffProjectRevisionsResponseSchema: GenMessage<DiffProjectRevisionsResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 25);
+  messageDesc(file_infragrpc_v1_project, 27);
 
 /**
  * RevisionDiff is the difference between two revisions.
@@ -1290,7 +1430,7 @@ export type RevisionDiff = Message<"infragrpc.v1.RevisionDiff"> & {
  * Use `create(RevisionDiffSchema)` to create a new message.
  */
 export const RevisionDiffSchema: GenMessage<RevisionDiff> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 26);
+  messageDesc(file_infragrpc_v1_project, 28);
 
 /**
  * ValueChange is one changed value.
@@ -1332,7 +1472,7 @@ export type ValueChange = Message<"infragrpc.v1.ValueChange"> & {
  * Use `create(ValueChangeSchema)` to create a new message.
  */
 export const ValueChangeSchema: GenMessage<ValueChange> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 27);
+  messageDesc(file_infragrpc_v1_project, 29);
 
 /**
  * ResourceChange is one resource whose manifest differs.
@@ -1367,7 +1507,7 @@ export type ResourceChange = Message<"infragrpc.v1.ResourceChange"> & {
  * Use `create(ResourceChangeSchema)` to create a new message.
  */
 export const ResourceChangeSchema: GenMessage<ResourceChange> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 28);
+  messageDesc(file_infragrpc_v1_project, 30);
 
 /**
  * RollbackProjectRequest rolls a project back.
@@ -1409,7 +1549,7 @@ export type RollbackProjectRequest = Message<"infragrpc.v1.RollbackProjectReques
  * Use `create(RollbackProjectRequestSchema)` to create a new message.
  */
 export const RollbackProjectRequestSchema: GenMessage<RollbackProjectRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 29);
+  messageDesc(file_infragrpc_v1_project, 31);
 
 /**
  * RollbackProjectResponse reports a rollback.
@@ -1437,6 +1577,13 @@ export type RollbackProjectResponse = Message<"infragrpc.v1.RollbackProjectRespo
    * @generated from field: infragrpc.v1.Pipeline pipeline = 3;
    */
   pipeline?: Pipeline | undefined;
+
+  /**
+   * What deploying the new revision does to what is deployed now.
+   *
+   * @generated from field: infragrpc.v1.DeployPlan plan = 4;
+   */
+  plan?: DeployPlan | undefined;
 };
 
 /**
@@ -1444,7 +1591,7 @@ export type RollbackProjectResponse = Message<"infragrpc.v1.RollbackProjectRespo
  * Use `create(RollbackProjectResponseSchema)` to create a new message.
  */
 export const RollbackProjectResponseSchema: GenMessage<RollbackProjectResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 30);
+  messageDesc(file_infragrpc_v1_project, 32);
 
 /**
  * ListProjectResourcesRequest lists a project's resources.
@@ -1465,7 +1612,7 @@ export type ListProjectResourcesRequest = Message<"infragrpc.v1.ListProjectResou
  * Use `create(ListProjectResourcesRequestSchema)` to create a new message.
  */
 export const ListProjectResourcesRequestSchema: GenMessage<ListProjectResourcesRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 31);
+  messageDesc(file_infragrpc_v1_project, 33);
 
 /**
  * ListProjectResourcesResponse carries the resources.
@@ -1486,10 +1633,11 @@ export type ListProjectResourcesResponse = Message<"infragrpc.v1.ListProjectReso
  * Use `create(ListProjectResourcesResponseSchema)` to create a new message.
  */
 export const ListProjectResourcesResponseSchema: GenMessage<ListProjectResourcesResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 32);
+  messageDesc(file_infragrpc_v1_project, 34);
 
 /**
- * UndeployProjectRequest destroys a project's resources.
+ * UndeployProjectRequest destroys a project's resources: those of its current revision and every
+ * other resource it has deployed.
  *
  * @generated from message infragrpc.v1.UndeployProjectRequest
  */
@@ -1507,6 +1655,13 @@ export type UndeployProjectRequest = Message<"infragrpc.v1.UndeployProjectReques
    * @generated from field: string message = 2;
    */
   message: string;
+
+  /**
+   * The revision the caller saw; a stale one is ABORTED. 0 skips the check.
+   *
+   * @generated from field: int32 base_revision = 3;
+   */
+  baseRevision: number;
 };
 
 /**
@@ -1514,7 +1669,7 @@ export type UndeployProjectRequest = Message<"infragrpc.v1.UndeployProjectReques
  * Use `create(UndeployProjectRequestSchema)` to create a new message.
  */
 export const UndeployProjectRequestSchema: GenMessage<UndeployProjectRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 33);
+  messageDesc(file_infragrpc_v1_project, 35);
 
 /**
  * UndeployProjectResponse reports the destroy pipeline.
@@ -1535,7 +1690,7 @@ export type UndeployProjectResponse = Message<"infragrpc.v1.UndeployProjectRespo
  * Use `create(UndeployProjectResponseSchema)` to create a new message.
  */
 export const UndeployProjectResponseSchema: GenMessage<UndeployProjectResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 34);
+  messageDesc(file_infragrpc_v1_project, 36);
 
 /**
  * DeleteProjectRequest deletes a project record.
@@ -1563,7 +1718,7 @@ export type DeleteProjectRequest = Message<"infragrpc.v1.DeleteProjectRequest"> 
  * Use `create(DeleteProjectRequestSchema)` to create a new message.
  */
 export const DeleteProjectRequestSchema: GenMessage<DeleteProjectRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 35);
+  messageDesc(file_infragrpc_v1_project, 37);
 
 /**
  * DeleteProjectResponse reports a deletion.
@@ -1584,7 +1739,7 @@ export type DeleteProjectResponse = Message<"infragrpc.v1.DeleteProjectResponse"
  * Use `create(DeleteProjectResponseSchema)` to create a new message.
  */
 export const DeleteProjectResponseSchema: GenMessage<DeleteProjectResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 36);
+  messageDesc(file_infragrpc_v1_project, 38);
 
 /**
  * PurgeProjectRequest undeploys and deletes a project.
@@ -1598,6 +1753,13 @@ export type PurgeProjectRequest = Message<"infragrpc.v1.PurgeProjectRequest"> & 
    * @generated from field: string project = 1;
    */
   project: string;
+
+  /**
+   * The revision the caller saw; a stale one is ABORTED. 0 skips the check.
+   *
+   * @generated from field: int32 base_revision = 2;
+   */
+  baseRevision: number;
 };
 
 /**
@@ -1605,7 +1767,7 @@ export type PurgeProjectRequest = Message<"infragrpc.v1.PurgeProjectRequest"> & 
  * Use `create(PurgeProjectRequestSchema)` to create a new message.
  */
 export const PurgeProjectRequestSchema: GenMessage<PurgeProjectRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 37);
+  messageDesc(file_infragrpc_v1_project, 39);
 
 /**
  * PurgeProjectResponse reports the undeploy pipeline that precedes the deletion.
@@ -1614,11 +1776,19 @@ export const PurgeProjectRequestSchema: GenMessage<PurgeProjectRequest> = /*@__P
  */
 export type PurgeProjectResponse = Message<"infragrpc.v1.PurgeProjectResponse"> & {
   /**
-   * The destroy pipeline; the record is deleted when it succeeds.
+   * The destroy pipeline; the record is deleted when it succeeds, before its terminal event, which
+   * then carries project_deleted. Unset when deleted is true. A purge already pending is returned again.
    *
    * @generated from field: infragrpc.v1.Pipeline pipeline = 1;
    */
   pipeline?: Pipeline | undefined;
+
+  /**
+   * True when nothing was deployed, so the record was deleted at once.
+   *
+   * @generated from field: bool deleted = 2;
+   */
+  deleted: boolean;
 };
 
 /**
@@ -1626,7 +1796,7 @@ export type PurgeProjectResponse = Message<"infragrpc.v1.PurgeProjectResponse"> 
  * Use `create(PurgeProjectResponseSchema)` to create a new message.
  */
 export const PurgeProjectResponseSchema: GenMessage<PurgeProjectResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 38);
+  messageDesc(file_infragrpc_v1_project, 40);
 
 /**
  * ForceDeleteProjectRequest names the record to remove and says why.
@@ -1654,7 +1824,7 @@ export type ForceDeleteProjectRequest = Message<"infragrpc.v1.ForceDeleteProject
  * Use `create(ForceDeleteProjectRequestSchema)` to create a new message.
  */
 export const ForceDeleteProjectRequestSchema: GenMessage<ForceDeleteProjectRequest> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 39);
+  messageDesc(file_infragrpc_v1_project, 41);
 
 /**
  * ForceDeleteProjectResponse says what was removed.
@@ -1689,10 +1859,22 @@ export type ForceDeleteProjectResponse = Message<"infragrpc.v1.ForceDeleteProjec
  * Use `create(ForceDeleteProjectResponseSchema)` to create a new message.
  */
 export const ForceDeleteProjectResponseSchema: GenMessage<ForceDeleteProjectResponse> = /*@__PURE__*/
-  messageDesc(file_infragrpc_v1_project, 40);
+  messageDesc(file_infragrpc_v1_project, 42);
 
 /**
- * ProjectStatus summarises the deployed state of a project.
+ * ProjectStatus summarises the deployed state of a project. One rule derives it from the project's
+ * pipelines and resource records, and the first match wins:
+ *   1. DEPLOYING: a pipeline of the project is queued or running (last_pipeline is the newest one);
+ *   2. FAILED: a resource's last operation failed, or the newest decisive pipeline failed (a decisive
+ *      pipeline failed, or succeeded with its deploy stage run; cancelled, skipped and build-only
+ *      pipelines change nothing);
+ *   3. DEPLOYED: every resource of the current revision is deployed as that revision renders it, and
+ *      nothing else is;
+ *   4. OUT_OF_SYNC: something is deployed, but not exactly the current revision (a pipeline was
+ *      cancelled or its gate rejected, or pipelines or deployments are disabled);
+ *   5. UNDEPLOYED: nothing is deployed, and something was once;
+ *   6. NEW: nothing was ever deployed.
+ * The state machine and the controls table are in docs/lifecycle.md.
  *
  * @generated from enum infragrpc.v1.ProjectStatus
  */
@@ -1705,7 +1887,7 @@ export enum ProjectStatus {
   UNSPECIFIED = 0,
 
   /**
-   * Nothing has been deployed yet.
+   * Nothing has ever been deployed.
    *
    * @generated from enum value: PROJECT_STATUS_NEW = 1;
    */
@@ -1719,25 +1901,32 @@ export enum ProjectStatus {
   DEPLOYING = 2,
 
   /**
-   * The current revision is deployed.
+   * Exactly the current revision is deployed.
    *
    * @generated from enum value: PROJECT_STATUS_DEPLOYED = 3;
    */
   DEPLOYED = 3,
 
   /**
-   * The last pipeline failed.
+   * A resource's last operation failed, or the newest decisive pipeline failed.
    *
    * @generated from enum value: PROJECT_STATUS_FAILED = 4;
    */
   FAILED = 4,
 
   /**
-   * The resources were destroyed; the record stays.
+   * Nothing is deployed any more; the record stays.
    *
    * @generated from enum value: PROJECT_STATUS_UNDEPLOYED = 5;
    */
   UNDEPLOYED = 5,
+
+  /**
+   * Something is deployed, but not exactly the current revision.
+   *
+   * @generated from enum value: PROJECT_STATUS_OUT_OF_SYNC = 6;
+   */
+  OUT_OF_SYNC = 6,
 }
 
 /**
@@ -1857,6 +2046,54 @@ export const ResourceStateSchema: GenEnum<ResourceState> = /*@__PURE__*/
   enumDesc(file_infragrpc_v1_project, 2);
 
 /**
+ * PlannedAction is what a deploy does to one resource.
+ *
+ * @generated from enum infragrpc.v1.PlannedAction
+ */
+export enum PlannedAction {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: PLANNED_ACTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The resource is created.
+   *
+   * @generated from enum value: PLANNED_ACTION_CREATE = 1;
+   */
+  CREATE = 1,
+
+  /**
+   * The resource is updated.
+   *
+   * @generated from enum value: PLANNED_ACTION_UPDATE = 2;
+   */
+  UPDATE = 2,
+
+  /**
+   * The resource is destroyed.
+   *
+   * @generated from enum value: PLANNED_ACTION_DESTROY = 3;
+   */
+  DESTROY = 3,
+
+  /**
+   * The resource is applied again unchanged.
+   *
+   * @generated from enum value: PLANNED_ACTION_NO_CHANGE = 4;
+   */
+  NO_CHANGE = 4,
+}
+
+/**
+ * Describes the enum infragrpc.v1.PlannedAction.
+ */
+export const PlannedActionSchema: GenEnum<PlannedAction> = /*@__PURE__*/
+  enumDesc(file_infragrpc_v1_project, 3);
+
+/**
  * ChangeType classifies a change.
  *
  * @generated from enum infragrpc.v1.ChangeType
@@ -1895,7 +2132,7 @@ export enum ChangeType {
  * Describes the enum infragrpc.v1.ChangeType.
  */
 export const ChangeTypeSchema: GenEnum<ChangeType> = /*@__PURE__*/
-  enumDesc(file_infragrpc_v1_project, 3);
+  enumDesc(file_infragrpc_v1_project, 4);
 
 /**
  * InfraProjectService manages Infra Projects: configured instances of a chart or of a git repository
