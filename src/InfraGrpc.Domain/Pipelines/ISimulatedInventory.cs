@@ -8,4 +8,7 @@ namespace InfraGrpc.Domain.Pipelines;
 public interface ISimulatedInventory
 {
     Task<IReadOnlyDictionary<string, object?>?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>The keys (<c>projectId/Kind/name</c>) of what exists under a prefix, in key order.</summary>
+    Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken = default);
 }

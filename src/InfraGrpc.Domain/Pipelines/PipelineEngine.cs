@@ -23,6 +23,7 @@ public sealed class PipelineEngine(
     private readonly Dictionary<string, Queue<PipelineRun>> _queues = new(StringComparer.Ordinal);
     private readonly HashSet<string> _busy = new(StringComparer.Ordinal);
     private readonly ReconcilePlanner _planner = new(projects);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _statusLocks = new(StringComparer.Ordinal);
 
     public async Task<Pipeline> LaunchAsync(PipelineRequest request, CancellationToken cancellationToken = default)
     {
@@ -182,6 +183,22 @@ public sealed class PipelineEngine(
     /// longer counts as active, and its resource records are flushed first.
     /// </summary>
     private async Task RefreshStatusAsync(string projectId, (PipelineRun Run, RunResult Result)? finishing, CancellationToken cancellationToken = default)
+    {
+        // One refresh at a time per project, each reading the state inside the lock: the last write is
+        // always computed from the latest state, so a slow refresh cannot overwrite a newer one.
+        var gate = _statusLocks.GetOrAdd(projectId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            await RefreshStatusLockedAsync(projectId, finishing, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task RefreshStatusLockedAsync(string projectId, (PipelineRun Run, RunResult Result)? finishing, CancellationToken cancellationToken)
     {
         await persister.FlushAsync();
         var project = await projects.GetAsync(projectId, cancellationToken);

@@ -56,7 +56,7 @@ public sealed record ProjectChange(
     Pipelines.Pipeline? Pipeline,
     RevisionDiff? Diff)
 {
-    /// <summary>Only the labels changed: the record was updated without a revision or a pipeline.</summary>
+    /// <summary>Only the record changed (labels, controls): it was updated without a revision or a pipeline.</summary>
     public bool LabelsChanged { get; init; }
 
     /// <summary>A git project's source or controls changed: the record is saved and a pipeline builds the next revision.</summary>

@@ -33,9 +33,11 @@ public sealed partial class ProjectService
 
             if (planned.Revision is null)
             {
-                if (command.Labels is not null && !SameLabels(project.Labels, command.Labels))
+                // Labels and controls are the record's, not the release's: they change without a revision or a pipeline.
+                var labelsChanged = command.Labels is not null && !SameLabels(project.Labels, command.Labels);
+                if (labelsChanged || planned.LabelsChanged)
                 {
-                    project = project with { Labels = command.Labels, UpdatedAt = Now() };
+                    project = planned.Project with { Labels = labelsChanged ? command.Labels! : project.Labels, UpdatedAt = Now() };
                     await store.SaveAsync(project, cancellationToken);
                     return planned with { Project = project, LabelsChanged = true };
                 }
@@ -129,9 +131,11 @@ public sealed partial class ProjectService
         var snapshot = await store.GetSnapshotAsync(project.Chart!.Digest, cancellationToken)
             ?? throw new InvalidOperationException($"the chart snapshot {project.Chart.Digest} of {project.QualifiedName} is missing");
         var result = renderer.Render(snapshot, new RenderInput(values, sets, project.Name, project.Org, project.Env));
-        if (ValueTree.DeepEquals(result.Values.Supplied, project.Values) && controls == project.Controls)
+        if (ValueTree.DeepEquals(result.Values.Supplied, project.Values))
         {
-            return new ProjectChange(project, null, null, null, null);
+            return controls == project.Controls
+                ? new ProjectChange(project, null, null, null, null)
+                : new ProjectChange(project with { Controls = controls }, null, null, null, null) { LabelsChanged = true };
         }
 
         return await PlanAsync(project, result, project.Chart, controls, RevisionCause.Update, command.Message, command.Actor, null, cancellationToken);

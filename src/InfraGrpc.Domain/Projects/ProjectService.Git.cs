@@ -82,9 +82,10 @@ public sealed partial class ProjectService
         }
 
         var controls = command.ControlsFor(project);
-        var changed = git != project.Git || controls != project.Controls;
+        var sourceChanged = git != project.Git;
+        var changed = sourceChanged || controls != project.Controls;
         var updated = project with { Controls = controls, Git = git, UpdatedAt = Now() };
-        return new ProjectChange(changed ? updated : project, null, null, null, null) { LabelsChanged = changed, SourceChanged = changed };
+        return new ProjectChange(changed ? updated : project, null, null, null, null) { LabelsChanged = changed, SourceChanged = sourceChanged };
     }
 
     private const int MaxGitUrlBytes = 512;
