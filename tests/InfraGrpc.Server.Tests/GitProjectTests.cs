@@ -173,6 +173,85 @@ public sealed class GitProjectTests(ProjectServerFixture server) : IClassFixture
         _repo.Dispose();
     }
 
+    [Fact]
+    public async Task PullRequest_OpenedThenClosedAtOnce_LeavesNoPreview()
+    {
+        _repo.Commit("main", ("infra/vpc.yaml", GitRepository.Thing("vpc")));
+        var created = await CreateAsync("pr-quick", new Proto.PipelineControls { EnablePullRequestDeployments = true });
+        await Api.WaitAsync(created.Pipeline.Id);
+        _repo.Checkout("quick", create: true);
+        var sha = _repo.Commit("try", ("infra/queue.yaml", GitRepository.Thing("queue")));
+
+        var open = await _webhook.GitHubAsync("pull_request", Webhook.PullRequest(_repo.Path, "opened", 9, "quick", sha), Secret);
+        var close = await _webhook.GitHubAsync("pull_request", Webhook.PullRequest(_repo.Path, "closed", 9, "quick", sha), Secret);
+        var opened = await Api.WaitAsync(Assert.Single(Webhook.Pipelines(open.Body)));
+        var purged = await Api.WaitAsync(Assert.Single(Webhook.Pipelines(close.Body)));
+
+        Assert.Equal(Proto.PipelineTrigger.PullRequest, opened.Trigger);
+        Assert.Equal(Proto.PipelineResult.Succeeded, purged.Result);
+        Assert.Equal(["Thing/queue", "Thing/vpc"], purged.Nodes.Select(n => n.Key).Order());
+        await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () => await Api.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = "acme/pr-quick-pr-9" }));
+    }
+
+    [Fact]
+    public async Task PullRequest_ClosedAfterPreviewsWereSwitchedOff_StillPurgesThePreview()
+    {
+        _repo.Commit("main", ("infra/vpc.yaml", GitRepository.Thing("vpc")));
+        var created = await CreateAsync("pr-off", new Proto.PipelineControls { EnablePullRequestDeployments = true });
+        await Api.WaitAsync(created.Pipeline.Id);
+        _repo.Checkout("off", create: true);
+        var sha = _repo.Commit("try", ("infra/queue.yaml", GitRepository.Thing("queue")));
+        var open = await _webhook.GitHubAsync("pull_request", Webhook.PullRequest(_repo.Path, "opened", 10, "off", sha), Secret);
+        await Api.WaitAsync(Assert.Single(Webhook.Pipelines(open.Body)));
+
+        await Api.Projects.UpdateProjectAsync(ReconciliationTests.Mask(created.Project.Id, "controls.enable_pull_request_deployments", new Proto.PipelineControls()));
+        var close = await _webhook.GitHubAsync("pull_request", Webhook.PullRequest(_repo.Path, "closed", 10, "off", sha), Secret);
+        var purged = await Api.WaitAsync(Assert.Single(Webhook.Pipelines(close.Body)));
+
+        Assert.Equal(Proto.PipelineResult.Succeeded, purged.Result);
+        await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () => await Api.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = "acme/pr-off-pr-10" }));
+    }
+
+    [Fact]
+    public async Task PullRequest_AgainstAnotherBaseBranch_GetsNoPreview()
+    {
+        _repo.Commit("main", ("infra/vpc.yaml", GitRepository.Thing("vpc")));
+        var created = await CreateAsync("pr-base", new Proto.PipelineControls { EnablePullRequestDeployments = true });
+        await Api.WaitAsync(created.Pipeline.Id);
+        _repo.Checkout("hotfix", create: true);
+        var sha = _repo.Commit("fix", ("infra/queue.yaml", GitRepository.Thing("queue")));
+
+        var open = await _webhook.GitHubAsync("pull_request", Webhook.PullRequest(_repo.Path, "opened", 11, "hotfix", sha, baseBranch: "release"), Secret);
+
+        Assert.Empty(Webhook.Pipelines(open.Body));
+        await RpcAssert.ThrowsAsync(StatusCode.NotFound, async () => await Api.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = "acme/pr-base-pr-11" }));
+    }
+
+    [Fact]
+    public async Task PullRequest_FromAFork_DeploysTheSha_ItNamesFromThePullRef()
+    {
+        _repo.Commit("main", ("infra/vpc.yaml", GitRepository.Thing("vpc")));
+        var created = await CreateAsync("pr-fork", new Proto.PipelineControls { EnablePullRequestDeployments = true });
+        await Api.WaitAsync(created.Pipeline.Id);
+
+        // The fork's branch is not in the base repository; only the host's refs/pull/12/head holds its commits.
+        _repo.Checkout("contributor-branch", create: true);
+        var older = _repo.Commit("first try", ("infra/queue.yaml", GitRepository.Thing("queue")));
+        var newer = _repo.Commit("second try", ("infra/topic.yaml", GitRepository.Thing("topic")));
+        _repo.UpdateRef("refs/pull/12/head", newer);
+        _repo.Checkout("main");
+        _repo.DeleteBranch("contributor-branch");
+
+        // The event names the older SHA (it was delivered late): that SHA is deployed, not the ref's head.
+        var open = await _webhook.GitHubAsync("pull_request", Webhook.PullRequest(_repo.Path, "opened", 12, "contributor-branch", older), Secret);
+        var opened = await Api.WaitAsync(Assert.Single(Webhook.Pipelines(open.Body)));
+
+        Assert.Equal(Proto.PipelineResult.Succeeded, opened.Result);
+        Assert.Equal(older, opened.Commit.Sha);
+        Assert.Equal(Proto.PipelineTrigger.PullRequest, opened.Trigger);
+        Assert.Equal(["Thing/queue", "Thing/vpc"], opened.Nodes.Select(n => n.Key).Order());
+    }
+
     private async Task<Proto.CreateProjectResponse> CreateAsync(string name, Proto.PipelineControls? controls = null) =>
         await Api.Projects.CreateProjectAsync(new Proto.CreateProjectRequest
         {

@@ -49,6 +49,11 @@ public sealed class GitRepository : IDisposable
         }
     }
 
+    /// <summary>Points a ref at a commit, as a git host does for <c>refs/pull/N/head</c>.</summary>
+    public void UpdateRef(string name, string sha) => Git("update-ref", name, sha);
+
+    public void DeleteBranch(string branch) => Git("branch", "--quiet", "-D", branch);
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 
     public static string Thing(string name, string? dependsOn = null) =>

@@ -30,8 +30,8 @@ public sealed class Webhook(Uri httpAddress) : IDisposable
     public static object Push(string repository, string branch, string sha) =>
         new { @ref = "refs/heads/" + branch, after = sha, repository = new { clone_url = repository }, pusher = new { name = "dana" } };
 
-    public static object PullRequest(string repository, string action, int number, string branch, string sha) =>
-        new { action, number, pull_request = new { head = new { @ref = branch, sha } }, repository = new { clone_url = repository }, sender = new { login = "dana" } };
+    public static object PullRequest(string repository, string action, int number, string branch, string sha, string baseBranch = "main") =>
+        new { action, number, pull_request = new { head = new { @ref = branch, sha }, @base = new { @ref = baseBranch } }, repository = new { clone_url = repository }, sender = new { login = "dana" } };
 
     public static IReadOnlyList<string> Pipelines(JsonElement body) =>
         body.TryGetProperty("pipelines", out var list) ? list.EnumerateArray().Select(e => e.GetString()!).ToList() : [];

@@ -15,10 +15,14 @@ public sealed class GitRepositories(string cacheDirectory)
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
-    /// <summary>Fetches <paramref name="refOrSha"/> (a branch, tag or commit SHA) and returns the commit with the manifests under <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Fetches <paramref name="refOrSha"/> (a branch, tag or commit SHA) and returns the commit with the manifests
+    /// under <paramref name="path"/>. A SHA that no branch holds is also looked for in <paramref name="holdingRef"/>
+    /// (a pull request's <c>refs/pull/N/head</c>, where a fork's commits live).
+    /// </summary>
     /// <exception cref="GitSourceException">The repository, ref or folder cannot be read.</exception>
     public async Task<(GitCommitInfo Commit, IReadOnlyList<(string File, string Text)> Manifests)> ReadAsync(
-        string url, string refOrSha, string path, CancellationToken cancellationToken = default)
+        string url, string refOrSha, string path, string? holdingRef = null, CancellationToken cancellationToken = default)
     {
         var mirror = Path.Combine(cacheDirectory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(url)))[..24]);
         var gate = _locks.GetOrAdd(mirror, _ => new SemaphoreSlim(1, 1));
@@ -31,7 +35,7 @@ public sealed class GitRepositories(string cacheDirectory)
                 await GitAsync(mirror, cancellationToken, "init", "--bare", "--quiet");
             }
 
-            var sha = await FetchAsync(mirror, url, refOrSha, cancellationToken);
+            var sha = await FetchAsync(mirror, url, refOrSha, holdingRef, cancellationToken);
             var log = (await GitAsync(mirror, cancellationToken, "log", "-1", "--format=%H%n%an <%ae>%n%ct%n%s", sha)).Split('\n');
             var commit = new GitCommitInfo(log[0], log[1], log.Length > 3 ? log[3] : string.Empty, DateTimeOffset.FromUnixTimeSeconds(long.Parse(log[2], CultureInfo.InvariantCulture)));
             var folder = path.Trim('/');
@@ -59,7 +63,7 @@ public sealed class GitRepositories(string cacheDirectory)
         }
     }
 
-    private static async Task<string> FetchAsync(string mirror, string url, string refOrSha, CancellationToken cancellationToken)
+    private static async Task<string> FetchAsync(string mirror, string url, string refOrSha, string? holdingRef, CancellationToken cancellationToken)
     {
         var isSha = refOrSha.Length == 40 && refOrSha.All(Uri.IsHexDigit);
         if (isSha && await TryGitAsync(mirror, cancellationToken, "cat-file", "-e", refOrSha + "^{commit}") is not null)
@@ -82,6 +86,10 @@ public sealed class GitRepositories(string cacheDirectory)
         if (await TryGitAsync(mirror, cancellationToken, "fetch", "--quiet", "--depth", "1", url, refOrSha) is null)
         {
             await TryGitAsync(mirror, cancellationToken, "fetch", "--quiet", "--force", url, "+refs/heads/*:refs/infragrpc-all/*");
+            if (holdingRef is not null && await TryGitAsync(mirror, cancellationToken, "cat-file", "-e", refOrSha + "^{commit}") is null)
+            {
+                await TryGitAsync(mirror, cancellationToken, "fetch", "--quiet", "--force", url, $"+{holdingRef}:refs/infragrpc/{holdingRef}");
+            }
         }
 
         return await TryGitAsync(mirror, cancellationToken, "cat-file", "-e", refOrSha + "^{commit}") is not null

@@ -38,7 +38,7 @@ public sealed class PipelineEngine(
         {
             // A git deploy learns its nodes in the build stage, from the commit it fetches. The build stage
             // plans again against the records of that moment; this plan is what the request would do now.
-            var target = await _planner.LoadAsync(project, request.Revision, cancellationToken)
+            var target = (request.Revision > 0 || undeploy ? await _planner.LoadAsync(project, request.Revision, cancellationToken) : null)
                 ?? throw new PreconditionFailedException("NO_REVISION", $"{project.QualifiedName} has no revision {request.Revision} yet; deploy a commit first");
             nodes = (await _planner.PlanAsync(project, target, undeploy, cancellationToken)).Nodes;
         }

@@ -11,9 +11,22 @@ public sealed partial class PipelineExecutor
     {
         var pipeline = amend is null ? run.Snapshot : amend(run.Snapshot);
         var project = await projects.GetAsync(pipeline.ProjectId) ?? throw new NotFoundException("project", pipeline.ProjectId);
-        var revision = await projects.GetRevisionAsync(project.Id, pipeline.Revision) ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{pipeline.Revision}");
-        var target = await _planner.LoadAsync(project, pipeline.Revision) ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{pipeline.Revision}");
         var undeploy = pipeline.Operation == PipelineOperation.Undeploy;
+
+        // An undeploy destroys what the project has when it runs: a deploy queued before it may have moved
+        // the project to a newer revision (or built a git project's first one).
+        if (undeploy && project.CurrentRevision != pipeline.Revision)
+        {
+            var number = project.CurrentRevision;
+            var previous = amend;
+            amend = p => (previous is null ? p : previous(p)) with { Revision = number };
+            pipeline = amend(run.Snapshot);
+        }
+
+        var revision = pipeline.Revision == 0
+            ? new ProjectRevision(project.Id, 0, pipeline.Actor, run.Now, string.Empty, RevisionCause.Create, new Dictionary<string, object?>(), new Dictionary<string, object?>(), null, project.Controls, string.Empty, null, null)
+            : await projects.GetRevisionAsync(project.Id, pipeline.Revision) ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{pipeline.Revision}");
+        var target = await _planner.LoadAsync(project, pipeline.Revision) ?? throw new NotFoundException("revision", $"{project.QualifiedName}#{pipeline.Revision}");
 
         // Plan against the records of this moment: a pipeline that ran while this one was queued may have
         // deployed or destroyed resources since the request.

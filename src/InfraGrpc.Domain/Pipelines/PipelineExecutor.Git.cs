@@ -15,7 +15,7 @@ public sealed partial class PipelineExecutor
         var pipeline = run.Snapshot;
         var project = await projects.GetAsync(pipeline.ProjectId) ?? throw new NotFoundException("project", pipeline.ProjectId);
         var source = project.Git ?? throw new PreconditionFailedException("NOT_A_GIT_PROJECT", $"{project.QualifiedName} is not a git project");
-        var (commit, files) = await git.ReadAsync(source.Url, pipeline.RequestedCommit!, source.Path);
+        var (commit, files) = await git.ReadAsync(source.Url, pipeline.RequestedCommit!, source.Path, source.Ref.StartsWith("refs/", StringComparison.Ordinal) ? source.Ref : null);
 
         var documents = new List<ManifestSource>();
         foreach (var (file, text) in files)

@@ -16,7 +16,11 @@ public enum NodeAction
 }
 
 /// <summary>A revision's resources and graph, as the planner reads them.</summary>
-public sealed record RevisionContent(int Number, IReadOnlyList<CloudResource> Resources, ResourceGraph Graph);
+public sealed record RevisionContent(int Number, IReadOnlyList<CloudResource> Resources, ResourceGraph Graph)
+{
+    /// <summary>Revision 0 of a git project that has built none yet: no resources.</summary>
+    public static RevisionContent None(string env) => new(0, [], ResourceGraph.Build([], env));
+}
 
 /// <summary>The nodes of a pipeline and the manifest each node works on.</summary>
 public sealed record ReconcilePlan(IReadOnlyList<PipelineNode> Nodes, IReadOnlyDictionary<ResourceKey, CloudResource> Resources)
@@ -152,6 +156,11 @@ public sealed class ReconcilePlanner(IProjectStore projects)
     /// <exception cref="InvalidOperationException">The revision or its manifests are missing.</exception>
     public async Task<RevisionContent?> LoadAsync(Project project, int number, CancellationToken cancellationToken = default)
     {
+        if (number == 0)
+        {
+            return RevisionContent.None(project.Env);
+        }
+
         var revision = await projects.GetRevisionAsync(project.Id, number, cancellationToken);
         if (revision is null)
         {

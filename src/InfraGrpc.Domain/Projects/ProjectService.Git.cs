@@ -10,10 +10,10 @@ namespace InfraGrpc.Domain.Projects;
 /// </summary>
 public sealed partial class ProjectService
 {
-    /// <summary>Creates a git project (no revision yet) and requests the pipeline that builds its first one.</summary>
+    /// <summary>Creates a git project (no revision yet) and requests the pipeline that builds its first one, from <paramref name="firstCommit"/> or the ref's head.</summary>
     public async Task<ProjectChange> CreateGitAsync(
         string name, string org, string env, IReadOnlyDictionary<string, string> labels, ProjectGit git, PipelineControls controls, string? requestId, string message, string actor,
-        string? parentProjectId = null, CancellationToken cancellationToken = default)
+        string? parentProjectId = null, string? firstCommit = null, PipelineTrigger trigger = PipelineTrigger.Create, CancellationToken cancellationToken = default)
     {
         var violations = IdentityViolations(name, org, env, requestId);
         violations.AddRange(LabelRules.Check(labels));
@@ -40,7 +40,7 @@ public sealed partial class ProjectService
 
         var pipeline = controls.DisablePipelines
             ? null
-            : await pipelines.LaunchAsync(new PipelineRequest(project.Id, 0, PipelineOperation.Deploy, PipelineTrigger.Create, actor, message) { Commit = git.Ref }, cancellationToken);
+            : await pipelines.LaunchAsync(new PipelineRequest(project.Id, 0, PipelineOperation.Deploy, trigger, actor, message) { Commit = firstCommit ?? git.Ref }, cancellationToken);
         return new ProjectChange(await GetAsync(project.Id, cancellationToken), null, null, pipeline, null);
     }
 

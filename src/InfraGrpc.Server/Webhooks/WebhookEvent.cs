@@ -8,7 +8,14 @@ internal sealed record WebhookEvent(
     string? Sha,
     int PullRequest,
     PullRequestAction Action,
-    string Actor);
+    string Actor)
+{
+    /// <summary>For a pull request: the branch it merges into.</summary>
+    public string? BaseBranch { get; init; }
+
+    /// <summary>For a pull request: the ref its host keeps in the base repository (<c>refs/pull/N/head</c>), which also holds fork commits.</summary>
+    public string? PullRef { get; init; }
+}
 
 internal enum WebhookKind
 {

@@ -123,30 +123,40 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
             case WebhookKind.Push when e.Branch == project.Git!.Ref && e.Sha is { } sha && sha.Any(c => c != '0'):
                 var pipeline = await projects.DeployCommitAsync(project, null, PipelineTrigger.GitPush, e.Actor, null, cancellationToken);
                 return pipeline is null ? [] : [pipeline.Id];
-            case WebhookKind.PullRequest when project.Controls.EnablePullRequestDeployments && project.ParentProjectId is null && e.PullRequest > 0:
+            case WebhookKind.PullRequest when project.ParentProjectId is null && e.PullRequest > 0:
                 return await PreviewAsync(project, e, cancellationToken);
             default:
                 return [];
         }
     }
 
+    // A pull request against the tracked branch gets a preview project <name>-pr-N in env <env>-pr-N,
+    // deploying the pull request's ref in the base repository (so fork pull requests work) at the SHA the
+    // event names. Closing it purges the preview, whatever the controls say by then.
     private async Task<IReadOnlyList<string>> PreviewAsync(Project parent, WebhookEvent e, CancellationToken cancellationToken)
     {
         var suffix = $"-pr-{e.PullRequest}";
         var name = Trim(parent.Name, suffix);
         var existing = await Find($"{parent.Org}/{name}", cancellationToken);
+        if (existing is not null && existing.ParentProjectId != parent.Id)
+        {
+            return [];
+        }
+
+        var wanted = parent.Controls.EnablePullRequestDeployments && (e.BaseBranch is null || e.BaseBranch == parent.Git!.Ref);
         switch (e.Action)
         {
             case PullRequestAction.Closed when existing is not null:
                 return await projects.PurgeAsync(existing.Id, e.Actor, 0, cancellationToken) is { } purge ? [purge.Id] : [];
-            case PullRequestAction.Opened or PullRequestAction.Updated when existing is not null:
-                var redeploy = await projects.DeployCommitAsync(existing, e.Sha, PipelineTrigger.PullRequest, e.Actor, $"pull request {e.PullRequest}", cancellationToken);
+            case PullRequestAction.Opened or PullRequestAction.Updated when existing is not null && wanted:
+                var redeploy = await projects.DeployCommitAsync(existing, e.Sha ?? e.PullRef, PipelineTrigger.PullRequest, e.Actor, $"pull request {e.PullRequest}", cancellationToken);
                 return redeploy is null ? [] : [redeploy.Id];
-            case PullRequestAction.Opened or PullRequestAction.Updated when e.Branch is not null:
-                var git = parent.Git! with { Ref = e.Branch, LastCommit = null };
+            case PullRequestAction.Opened or PullRequestAction.Updated when wanted && (e.PullRef ?? e.Branch) is { } reference:
+                var git = parent.Git! with { Ref = reference, LastCommit = null };
                 var controls = parent.Controls with { EnablePullRequestDeployments = false };
                 var created = await projects.CreateGitAsync(
-                    name, parent.Org, Trim(parent.Env, suffix), parent.Labels, git, controls, null, $"preview of pull request {e.PullRequest}", e.Actor, parent.Id, cancellationToken);
+                    name, parent.Org, Trim(parent.Env, suffix), parent.Labels, git, controls, null, $"preview of pull request {e.PullRequest}", e.Actor, parent.Id,
+                    firstCommit: e.Sha, trigger: PipelineTrigger.PullRequest, cancellationToken: cancellationToken);
                 return created.Pipeline is null ? [] : [created.Pipeline.Id];
             default:
                 return [];

@@ -21,7 +21,11 @@ internal static class WebhookParser
                     _ => PullRequestAction.None,
                 };
                 var number = body.TryGetProperty("number", out var n) && n.TryGetInt32(out var value) ? value : 0;
-                return new WebhookEvent(WebhookKind.PullRequest, urls, Text(body, "pull_request", "head", "ref"), Text(body, "pull_request", "head", "sha"), number, action, "github:" + (Text(body, "sender", "login") ?? "unknown"));
+                return new WebhookEvent(WebhookKind.PullRequest, urls, Text(body, "pull_request", "head", "ref"), Text(body, "pull_request", "head", "sha"), number, action, "github:" + (Text(body, "sender", "login") ?? "unknown"))
+                {
+                    BaseBranch = Text(body, "pull_request", "base", "ref"),
+                    PullRef = $"refs/pull/{number}/head",
+                };
             default:
                 return new WebhookEvent(WebhookKind.Other, urls, null, null, 0, PullRequestAction.None, "github");
         }
@@ -44,7 +48,11 @@ internal static class WebhookParser
                 };
                 var attributes = body.TryGetProperty("object_attributes", out var a) ? a : default;
                 var number = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("iid", out var iid) && iid.TryGetInt32(out var value) ? value : 0;
-                return new WebhookEvent(WebhookKind.PullRequest, urls, Text(body, "object_attributes", "source_branch"), Text(body, "object_attributes", "last_commit", "id"), number, action, "gitlab:" + (Text(body, "user", "username") ?? "unknown"));
+                return new WebhookEvent(WebhookKind.PullRequest, urls, Text(body, "object_attributes", "source_branch"), Text(body, "object_attributes", "last_commit", "id"), number, action, "gitlab:" + (Text(body, "user", "username") ?? "unknown"))
+                {
+                    BaseBranch = Text(body, "object_attributes", "target_branch"),
+                    PullRef = $"refs/merge-requests/{number}/head",
+                };
             default:
                 return new WebhookEvent(WebhookKind.Other, urls, null, null, 0, PullRequestAction.None, "gitlab");
         }
