@@ -54,12 +54,15 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     public Task<Project?> GetByNameAsync(string org, string name, CancellationToken cancellationToken = default) =>
         Task.FromResult(store.Read(() => Projects.FindOne(p => p.OrgName == org + "/" + name) is { } document ? ToDomain(document) : null));
 
+    public Task<int> CountOnChartVersionAsync(string chart, string version, CancellationToken cancellationToken = default) =>
+        Task.FromResult(store.Read(() => Projects.Find(p => p.ChartName == chart).Select(ToDomain).Count(p => p.Chart is { Inline: false } c && c.Version == version)));
+
     public Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
         lock (store.WriteGate)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var query = Projects.Query().Where(Query.GT("OrgName", new BsonValue(page.AfterKey ?? string.Empty)));
+            var query = Projects.Query().Where(Query.GT(nameof(ProjectDocument.ListOrder), new BsonValue(page.AfterKey ?? string.Empty)));
             if (!string.IsNullOrEmpty(filter.Org))
             {
                 query = query.Where(Query.StartsWith("OrgName", filter.Org + "/"));
@@ -75,9 +78,10 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
                 query = query.Where(p => p.ChartName == filter.Chart);
             }
 
-            foreach (var (key, value) in filter.Labels)
+            // Equality narrows through the label index; every requirement is then checked on the labels.
+            foreach (var requirement in filter.Selector.Where(r => r.Operator == LabelOperator.Equals))
             {
-                query = query.Where("$.LabelPairs[*] ANY = @0", new BsonValue($"{key}={value}"));
+                query = query.Where("$.LabelPairs[*] ANY = @0", new BsonValue($"{requirement.Key}={requirement.Values[0]}"));
             }
 
             if (!string.IsNullOrEmpty(filter.Text))
@@ -87,9 +91,14 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
                 query = query.Where(p => p.Name.Contains(needle));
             }
 
-            var items = query.OrderBy(p => p.OrgName).Limit(page.Size + 1).ToList();
-            var next = items.Count > page.Size ? items[page.Size - 1].OrgName : null;
-            return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(ToDomain).ToList(), next));
+            // Org, then name: "acme" sorts before "acme-labs" (ListOrder separates them with a space).
+            var items = query.OrderBy(p => p.ListOrder).ToEnumerable()
+                .Select(d => (Document: d, Project: ToDomain(d)))
+                .Where(x => filter.Selector.All(r => r.Matches(x.Project.Labels)))
+                .Take(page.Size + 1)
+                .ToList();
+            var next = items.Count > page.Size ? items[page.Size - 1].Document.ListOrder : null;
+            return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(x => x.Project).ToList(), next));
         }
     }
 
@@ -287,6 +296,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
     {
         Id = project.Id,
         OrgName = project.QualifiedName,
+        ListOrder = ProjectDocument.ListOrderOf(project.Org, project.Name),
         Org = project.Org,
         Name = project.Name,
         Env = project.Env,

@@ -184,6 +184,16 @@ public sealed class LiteDbStore : IDisposable
         versions.EnsureIndex(d => d.Name);
         var projects = database.GetCollection<ProjectDocument>(ProjectDocument.Collection);
         projects.EnsureIndex(p => p.OrgName, unique: true);
+        projects.EnsureIndex(p => p.ListOrder);
+
+        // Records written before ListOrder existed get it once.
+        foreach (var document in projects.Find(Query.EQ(nameof(ProjectDocument.ListOrder), BsonValue.Null)).ToList())
+        {
+            var slash = document.OrgName.IndexOf('/', StringComparison.Ordinal);
+            document.ListOrder = ProjectDocument.ListOrderOf(document.OrgName[..slash], document.OrgName[(slash + 1)..]);
+            projects.Update(document);
+        }
+
         projects.EnsureIndex(p => p.Env);
         projects.EnsureIndex(p => p.ChartName);
         projects.EnsureIndex(p => p.RepoUrl);

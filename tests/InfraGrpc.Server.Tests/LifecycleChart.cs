@@ -65,10 +65,12 @@ internal static class LifecycleChart
         return new Proto.ValuesInput { Layers = { layer } };
     }
 
-    public static Proto.CreateProjectRequest Create(string name, string env, params string[] things) => new()
+    public static Proto.CreateProjectRequest Create(string name, string env, params string[] things) => CreateIn("life", name, env, things);
+
+    public static Proto.CreateProjectRequest CreateIn(string org, string name, string env, params string[] things) => new()
     {
         Name = name,
-        Org = "life",
+        Org = org,
         Env = env,
         Chart = new Proto.ChartReference { Name = Name },
         Values = Values(things),

@@ -30,6 +30,9 @@ public interface IProjectStore
 
     Task<Project?> GetAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>How many projects are on a catalog chart version now (their current revision renders it).</summary>
+    Task<int> CountOnChartVersionAsync(string chart, string version, CancellationToken cancellationToken = default);
+
     Task<Project?> GetByNameAsync(string org, string name, CancellationToken cancellationToken = default);
 
     Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default);

@@ -54,6 +54,9 @@ public static partial class LabelRules
             : PrefixPattern().IsMatch(key[..slash]) && NamePattern().IsMatch(key[(slash + 1)..]);
     }
 
+    /// <summary>Whether a text is a valid non-empty label value.</summary>
+    public static bool IsValue(string value) => NamePattern().IsMatch(value);
+
     [GeneratedRegex("^(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
     private static partial Regex NamePattern();
 

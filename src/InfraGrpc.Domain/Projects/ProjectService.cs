@@ -82,6 +82,10 @@ public sealed partial class ProjectService(
         return project ?? throw new NotFoundException("project", address);
     }
 
+    /// <summary>How many projects are on a catalog chart version now; they keep their own snapshots.</summary>
+    public Task<int> CountOnChartVersionAsync(string chart, string version, CancellationToken cancellationToken = default) =>
+        store.CountOnChartVersionAsync(chart, version, cancellationToken);
+
     public Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default) =>
         store.ListAsync(filter, page, cancellationToken);
 

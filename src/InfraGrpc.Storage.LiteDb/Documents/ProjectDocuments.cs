@@ -20,6 +20,11 @@ internal sealed class ProjectDocument
     /// <summary>Labels as <c>key=value</c>, indexed for label selectors.</summary>
     public List<string> LabelPairs { get; set; } = [];
 
+    /// <summary><c>org name</c>: the listing order, org first (a space sorts before every slug character, a '/' after '-').</summary>
+    public string ListOrder { get; set; } = string.Empty;
+
+    public static string ListOrderOf(string org, string name) => org + " " + name;
+
     public string ChartName { get; set; } = string.Empty;
 
     /// <summary>The normalised repository URL of a git project, indexed for webhooks.</summary>

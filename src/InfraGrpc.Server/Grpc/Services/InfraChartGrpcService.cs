@@ -8,7 +8,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>The chart catalog over gRPC: validate, map, call <see cref="ChartCatalog"/>, map back.</summary>
-internal sealed class InfraChartGrpcService(ChartCatalog catalog, PageTokens tokens) : Proto.InfraChartService.InfraChartServiceBase
+internal sealed class InfraChartGrpcService(ChartCatalog catalog, Domain.Projects.ProjectService projects, PageTokens tokens) : Proto.InfraChartService.InfraChartServiceBase
 {
     public override async Task<Proto.PublishChartResponse> PublishChart(Proto.PublishChartRequest request, ServerCallContext context)
     {
@@ -48,7 +48,7 @@ internal sealed class InfraChartGrpcService(ChartCatalog catalog, PageTokens tok
     public override async Task<Proto.DeleteChartVersionResponse> DeleteChartVersion(Proto.DeleteChartVersionRequest request, ServerCallContext context)
     {
         await catalog.DeleteVersionAsync(request.Name, request.Version, context.CancellationToken);
-        return new Proto.DeleteChartVersionResponse();
+        return new Proto.DeleteChartVersionResponse { ProjectsUsingVersion = await projects.CountOnChartVersionAsync(request.Name, request.Version, context.CancellationToken) };
     }
 
     public override async Task<Proto.RenderChartResponse> RenderChart(Proto.RenderChartRequest request, ServerCallContext context)

@@ -64,8 +64,8 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     public override async Task<Proto.ListProjectsResponse> ListProjects(Proto.ListProjectsRequest request, ServerCallContext context)
     {
-        var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), ParseSelector(request.LabelSelector), Null(request.Filter));
-        var scope = PageTokens.Scope("projects", filter.Org, filter.Env, filter.Chart, string.Join(',', filter.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value)), filter.Text);
+        var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), LabelSelector.Parse(request.LabelSelector), Null(request.Filter));
+        var scope = PageTokens.Scope("projects", filter.Org, filter.Env, filter.Chart, LabelSelector.Canonical(filter.Selector), filter.Text);
         var page = await projects.ListAsync(filter, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
         var response = new Proto.ListProjectsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Projects.Add(page.Items.Select(p => ProjectMapper.ToProto(p, webhookBase: addresses.HttpUri)));
@@ -230,23 +230,6 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         git.Path,
         git.WebhookSecret.Length == 0 ? null : git.WebhookSecret,
         null);
-
-    private static Dictionary<string, string> ParseSelector(string selector)
-    {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var part in selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var equals = part.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new ValidationException("label_selector", $"'{Excerpt.Of(part)}' is not key=value");
-            }
-
-            labels[part[..equals]] = part[(equals + 1)..];
-        }
-
-        return labels;
-    }
 
     private static string Default(string value) => value.Length == 0 ? "default" : value;
 

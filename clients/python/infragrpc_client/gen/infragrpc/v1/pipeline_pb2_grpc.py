@@ -76,8 +76,9 @@ class PipelineServiceServicer(object):
     def RunPipeline(self, request, context):
         """RunPipeline starts a pipeline for a project's current revision: a redeploy (drift correction,
         retry after a failure), an undeploy, or a deploy of a given git commit. It queues behind a
-        running pipeline of the same project.
-        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) when pipelines are disabled or the revision does not exist.
+        running pipeline of the same project. The project's controls gate it (see PipelineControls).
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
+        PIPELINES_DISABLED, DEPLOYMENTS_DISABLED for an undeploy, PURGE_PENDING, or NO_REVISION).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -109,9 +110,9 @@ class PipelineServiceServicer(object):
 
     def WatchPipeline(self, request, context):
         """WatchPipeline streams a snapshot, then every change with a monotonic sequence number, and ends
-        after the terminal event. Resume with after_sequence to receive what was missed. Disconnecting
-        never cancels the pipeline.
-        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo).
+        after the terminal event. Resume with after_sequence to receive what was missed, or replay every
+        event with from_start. Disconnecting never cancels the pipeline.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); OUT_OF_RANGE (BadRequest on after_sequence) past the last event.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -126,8 +127,9 @@ class PipelineServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def CancelPipeline(self, request, context):
-        """CancelPipeline stops a pipeline gracefully: running stack jobs finish their current operation,
-        nothing new starts, the rest are cancelled.
+        """CancelPipeline stops a pipeline: nothing new starts, the rest are cancelled; running simulated
+        operations finish, running exec operations are stopped (their processes killed). A queued pipeline
+        completes as CANCELLED before this returns.
         Errors: INVALID_ARGUMENT (BadRequest) for a reason over 512 characters; NOT_FOUND (ResourceInfo);
         FAILED_PRECONDITION (PreconditionFailure) when the pipeline is not queued or running.
         """

@@ -128,7 +128,7 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def ListProjects(self, request, context):
-        """ListProjects lists projects filtered by org, env, chart, labels and text.
+        """ListProjects lists projects filtered by org, env, chart, labels and text, ordered by org, then name.
         Errors: INVALID_ARGUMENT (BadRequest) for label_selector, page_size and page_token.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -136,16 +136,20 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def UpdateProject(self, request, context):
-        """UpdateProject changes values, source or pipeline controls, appending a revision. The request names
-        the revision it was based on; a stale one is ABORTED.
-        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision) for a stale base_revision.
+        """UpdateProject changes values or source, appending a revision and deploying it (the response's plan
+        says what that does: creates, updates and destroys). Labels and pipeline controls belong to the
+        record: a change to them alone makes no revision and no pipeline. The request names the revision it
+        was based on; a stale one is ABORTED.
+        Errors: INVALID_ARGUMENT (BadRequest) including update_mask; NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision) for a stale base_revision;
+        FAILED_PRECONDITION (PreconditionFailure PURGE_PENDING) while a purge is queued or running.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def PreviewProject(self, request, context):
-        """PreviewProject returns what UpdateProject would produce (revision, diff) without storing anything.
+        """PreviewProject returns what UpdateProject would produce (revision, diff, and the plan: what would be
+        created, updated and destroyed) without storing anything.
         Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -153,8 +157,9 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def UpgradeProjectChart(self, request, context):
-        """UpgradeProjectChart moves a chart project to another chart version, re-validating its values.
-        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) for projects not made from a catalog chart; ABORTED (ErrorInfo: current_revision).
+        """UpgradeProjectChart moves a chart project to another chart version, re-validating its values with
+        values_patch on top (for parameters the new version requires).
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) for projects not made from a catalog chart, or PURGE_PENDING; ABORTED (ErrorInfo: current_revision).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -185,8 +190,9 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def RollbackProject(self, request, context):
-        """RollbackProject copies an earlier revision forward as a new revision and deploys it.
-        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
+        """RollbackProject copies an earlier revision's values and manifests forward as a new revision and
+        deploys it. The project's pipeline controls stay as they are: they are never rolled back.
+        Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision); FAILED_PRECONDITION (PreconditionFailure PURGE_PENDING).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -201,8 +207,10 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def UndeployProject(self, request, context):
-        """UndeployProject destroys every resource in reverse dependency order and keeps the record.
-        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
+        """UndeployProject destroys every resource the project has deployed (its revision's and any left from
+        earlier revisions), consumers first, and keeps the record. It waits at a gate under require_approval.
+        Errors: NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
+        PIPELINES_DISABLED, DEPLOYMENTS_DISABLED or PURGE_PENDING).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -218,8 +226,11 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def PurgeProject(self, request, context):
-        """PurgeProject undeploys and then deletes; if the undeploy fails the record stays.
-        Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
+        """PurgeProject undeploys and then deletes; if the undeploy fails the record stays. With nothing deployed
+        the record is deleted at once. Once requested, changes to the project are FAILED_PRECONDITION PURGE_PENDING
+        until the purge ends or is cancelled.
+        Errors: NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
+        PIPELINES_DISABLED or DEPLOYMENTS_DISABLED while something is deployed).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -638,7 +638,7 @@ export const DeleteChartVersionRequestSchema: GenMessage<DeleteChartVersionReque
  */
 export type DeleteChartVersionResponse = Message<"infragrpc.v1.DeleteChartVersionResponse"> & {
   /**
-   * The number of projects that were created from this version; they keep their snapshots.
+   * The number of projects on this version now (their current revision renders it); they keep their snapshots.
    *
    * @generated from field: int32 projects_using_version = 1;
    */

@@ -756,7 +756,8 @@ export type ListProjectsRequest = Message<"infragrpc.v1.ListProjectsRequest"> & 
   chart: string;
 
   /**
-   * A label selector, `key=value` pairs separated by commas; all must match.
+   * A Kubernetes label selector: requirements separated by commas, all of which must hold: `key=value`
+   * (or `==`), `key!=value`, `key in (a,b)`, `key notin (a,b)`, `key`, `!key`. Anything else is INVALID_ARGUMENT.
    *
    * @generated from field: string label_selector = 4;
    */
@@ -2171,7 +2172,7 @@ export const InfraProjectService: GenService<{
     output: typeof GetProjectResponseSchema;
   },
   /**
-   * ListProjects lists projects filtered by org, env, chart, labels and text.
+   * ListProjects lists projects filtered by org, env, chart, labels and text, ordered by org, then name.
    * Errors: INVALID_ARGUMENT (BadRequest) for label_selector, page_size and page_token.
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.ListProjects
@@ -2182,9 +2183,12 @@ export const InfraProjectService: GenService<{
     output: typeof ListProjectsResponseSchema;
   },
   /**
-   * UpdateProject changes values, source or pipeline controls, appending a revision. The request names
-   * the revision it was based on; a stale one is ABORTED.
-   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision) for a stale base_revision.
+   * UpdateProject changes values or source, appending a revision and deploying it (the response's plan
+   * says what that does: creates, updates and destroys). Labels and pipeline controls belong to the
+   * record: a change to them alone makes no revision and no pipeline. The request names the revision it
+   * was based on; a stale one is ABORTED.
+   * Errors: INVALID_ARGUMENT (BadRequest) including update_mask; NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision) for a stale base_revision;
+   * FAILED_PRECONDITION (PreconditionFailure PURGE_PENDING) while a purge is queued or running.
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.UpdateProject
    */
@@ -2194,7 +2198,8 @@ export const InfraProjectService: GenService<{
     output: typeof UpdateProjectResponseSchema;
   },
   /**
-   * PreviewProject returns what UpdateProject would produce (revision, diff) without storing anything.
+   * PreviewProject returns what UpdateProject would produce (revision, diff, and the plan: what would be
+   * created, updated and destroyed) without storing anything.
    * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.PreviewProject
@@ -2205,8 +2210,9 @@ export const InfraProjectService: GenService<{
     output: typeof PreviewProjectResponseSchema;
   },
   /**
-   * UpgradeProjectChart moves a chart project to another chart version, re-validating its values.
-   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) for projects not made from a catalog chart; ABORTED (ErrorInfo: current_revision).
+   * UpgradeProjectChart moves a chart project to another chart version, re-validating its values with
+   * values_patch on top (for parameters the new version requires).
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure) for projects not made from a catalog chart, or PURGE_PENDING; ABORTED (ErrorInfo: current_revision).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.UpgradeProjectChart
    */
@@ -2249,8 +2255,9 @@ export const InfraProjectService: GenService<{
     output: typeof DiffProjectRevisionsResponseSchema;
   },
   /**
-   * RollbackProject copies an earlier revision forward as a new revision and deploys it.
-   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision).
+   * RollbackProject copies an earlier revision's values and manifests forward as a new revision and
+   * deploys it. The project's pipeline controls stay as they are: they are never rolled back.
+   * Errors: INVALID_ARGUMENT (BadRequest); NOT_FOUND (ResourceInfo); ABORTED (ErrorInfo: current_revision); FAILED_PRECONDITION (PreconditionFailure PURGE_PENDING).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.RollbackProject
    */
@@ -2271,8 +2278,10 @@ export const InfraProjectService: GenService<{
     output: typeof ListProjectResourcesResponseSchema;
   },
   /**
-   * UndeployProject destroys every resource in reverse dependency order and keeps the record.
-   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
+   * UndeployProject destroys every resource the project has deployed (its revision's and any left from
+   * earlier revisions), consumers first, and keeps the record. It waits at a gate under require_approval.
+   * Errors: NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
+   * PIPELINES_DISABLED, DEPLOYMENTS_DISABLED or PURGE_PENDING).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.UndeployProject
    */
@@ -2294,8 +2303,11 @@ export const InfraProjectService: GenService<{
     output: typeof DeleteProjectResponseSchema;
   },
   /**
-   * PurgeProject undeploys and then deletes; if the undeploy fails the record stays.
-   * Errors: NOT_FOUND (ResourceInfo); FAILED_PRECONDITION (PreconditionFailure).
+   * PurgeProject undeploys and then deletes; if the undeploy fails the record stays. With nothing deployed
+   * the record is deleted at once. Once requested, changes to the project are FAILED_PRECONDITION PURGE_PENDING
+   * until the purge ends or is cancelled.
+   * Errors: NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
+   * PIPELINES_DISABLED or DEPLOYMENTS_DISABLED while something is deployed).
    *
    * @generated from rpc infragrpc.v1.InfraProjectService.PurgeProject
    */
