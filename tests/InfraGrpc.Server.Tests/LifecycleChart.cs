@@ -12,10 +12,11 @@ internal static class LifecycleChart
 {
     public const string Name = "lifecycle-test";
 
-    public static Proto.ChartFiles Files()
+    /// <summary>The chart; from version 2 on, every resource also carries a <c>generation</c> label, so an upgrade changes every manifest.</summary>
+    public static Proto.ChartFiles Files(string version = "1.0.0")
     {
         var files = new Proto.ChartFiles();
-        files.Files.Add(Charts.File("Chart.yaml", $"apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {{name: {Name}}}\nspec: {{version: 1.0.0}}\n"));
+        files.Files.Add(Charts.File("Chart.yaml", $"apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {{name: {Name}}}\nspec: {{version: {version}}}\n"));
         files.Files.Add(Charts.File("values.yaml", "params:\n  - {name: things, type: list, value: [{name: a, uses: \"\", env: \"\"}]}\n"));
         files.Files.Add(Charts.File("templates/things.yaml", """
             {{#each values.things}}
@@ -23,6 +24,7 @@ internal static class LifecycleChart
             kind: Thing
             metadata:
               name: {{this.name}}
+            GENERATION
             spec:
             {{#if this.uses}}
               input: {valueFrom: {kind: Thing, name: {{this.uses}}, {{#if this.env}}env: {{this.env}}, {{/if}}fieldPath: status.outputs.id}}
@@ -32,7 +34,7 @@ internal static class LifecycleChart
             ---
             {{/each}}
 
-            """));
+            """.Replace("GENERATION\n", version.StartsWith("1.", StringComparison.Ordinal) ? string.Empty : "  labels: {generation: two}\n", StringComparison.Ordinal)));
         return files;
     }
 
