@@ -8,7 +8,7 @@ namespace InfraGrpc.Server.Tests;
 /// <c>Thing</c> per entry, reading <c>uses</c>' id (outside the project when no entry has that name; in
 /// env <c>env</c> when given). Values add, remove and rename resources, which lifecycle tests need.
 /// </summary>
-internal static class LifecycleChart
+public static class LifecycleChart
 {
     public const string Name = "lifecycle-test";
 

@@ -82,7 +82,8 @@ internal static class ProjectCommands
         var project = new Argument<string>("project") { Description = "Project id, org/name, or name in --org" };
         var (org, files, sets, message, noWait) = (SharedOptions.Org(), SharedOptions.ValuesFiles(), SharedOptions.Sets(), SharedOptions.Message(), SharedOptions.NoWait());
         var revision = new Option<int>("--revision") { Description = "The revision this change is based on (0: no check)" };
-        var command = new Command("update", "Change values (-f replaces them, --set alone patches them) and deploy") { project, org, files, sets, message, noWait, revision };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the diff and the plan (what would be created, updated and destroyed); change nothing" };
+        var command = new Command("update", "Change values (-f replaces them, --set alone patches them) and deploy") { project, org, files, sets, message, noWait, revision, dryRun };
         return command.Action(options, async context =>
         {
             var request = new Proto.UpdateProjectRequest
@@ -101,10 +102,31 @@ internal static class ProjectCommands
                 request.ValuesPatch = values;
             }
 
+            if (context.Value(dryRun))
+            {
+                var preview = await Projects(context).PreviewProjectAsync(new Proto.PreviewProjectRequest { Update = request }, cancellationToken: context.CancellationToken);
+                context.Printer.Print(preview, _ =>
+                {
+                    if (preview.Diff is null)
+                    {
+                        context.Printer.Line("nothing would change");
+                        return;
+                    }
+
+                    DiffText.Write(context.Environment.Out, preview.Diff);
+                    PlanText.Write(context.Environment.Out, preview.Plan);
+                });
+                return ExitCodes.Success;
+            }
+
             var response = await Projects(context).UpdateProjectAsync(request, cancellationToken: context.CancellationToken);
-            context.Printer.Print(response, _ => context.Printer.Line(response.Changed
-                ? $"revision {response.Revision.Number} created"
-                : "nothing changed: no revision, no pipeline"));
+            context.Printer.Print(response, _ =>
+            {
+                context.Printer.Line(response.Changed && response.Revision is not null
+                    ? $"revision {response.Revision.Number} created"
+                    : response.Changed ? "labels or controls changed: no revision, no pipeline" : "nothing changed: no revision, no pipeline");
+                PlanText.Write(context.Environment.Out, response.Plan);
+            });
             return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
         });
     }
@@ -238,7 +260,11 @@ internal static class ProjectCommands
             var response = await Projects(context).RollbackProjectAsync(
                 new Proto.RollbackProjectRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), ToRevision = context.Value(revision), Message = context.Value(message) },
                 cancellationToken: context.CancellationToken);
-            context.Printer.Print(response, _ => context.Printer.Line($"revision {response.Revision.Number} is a copy of revision {context.Value(revision)}"));
+            context.Printer.Print(response, _ =>
+            {
+                context.Printer.Line($"revision {response.Revision.Number} is a copy of revision {context.Value(revision)}");
+                PlanText.Write(context.Environment.Out, response.Plan);
+            });
             return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
         });
     }
@@ -254,7 +280,11 @@ internal static class ProjectCommands
             var response = await Projects(context).UpgradeProjectChartAsync(
                 new Proto.UpgradeProjectChartRequest { Project = SharedOptions.Project(context.Value(project), context.Value(org)), Version = context.Value(version), Message = context.Value(message) },
                 cancellationToken: context.CancellationToken);
-            context.Printer.Print(response, _ => DiffText.Write(context.Environment.Out, response.Diff));
+            context.Printer.Print(response, _ =>
+            {
+                DiffText.Write(context.Environment.Out, response.Diff);
+                PlanText.Write(context.Environment.Out, response.Plan);
+            });
             return await PipelineFollower.FollowAsync(context, response.Pipeline, context.Value(noWait));
         });
     }
@@ -262,7 +292,7 @@ internal static class ProjectCommands
     private static Command List(GlobalOptions options)
     {
         var (org, env) = (new Option<string>("--org") { Description = "Only this organisation" }, new Option<string>("--env") { Description = "Only this environment" });
-        var (chart, selector) = (new Option<string>("--chart") { Description = "Only projects of this chart" }, new Option<string>("--selector", "-l") { Description = "Label selector k=v,k2=v2" });
+        var (chart, selector) = (new Option<string>("--chart") { Description = "Only projects of this chart" }, new Option<string>("--selector", "-l") { Description = "Kubernetes label selector: k=v, k!=v, k in (a,b), k notin (a,b), k, !k; joined by commas" });
         var command = new Command("list", "List projects") { org, env, chart, selector };
         return command.Action(options, async context =>
         {

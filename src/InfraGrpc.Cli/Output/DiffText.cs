@@ -35,3 +35,28 @@ internal static class DiffText
         }
     }
 }
+
+/// <summary>A deploy plan for people, like Terraform's: <c>+</c> create, <c>~</c> update, <c>-</c> destroy, then the counts.</summary>
+internal static class PlanText
+{
+    public static void Write(TextWriter writer, Proto.DeployPlan? plan)
+    {
+        if (plan is null)
+        {
+            return;
+        }
+
+        foreach (var change in plan.Changes.Where(c => c.Action != Proto.PlannedAction.NoChange))
+        {
+            var mark = change.Action switch
+            {
+                Proto.PlannedAction.Create => "+",
+                Proto.PlannedAction.Update => "~",
+                _ => "-",
+            };
+            writer.WriteLine($"  {mark} {change.Resource.Kind}/{change.Resource.Name}");
+        }
+
+        writer.WriteLine($"plan: {plan.Summary}");
+    }
+}
