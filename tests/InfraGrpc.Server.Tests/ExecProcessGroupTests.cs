@@ -45,7 +45,12 @@ public sealed class ExecProcessGroupTests : IAsyncLifetime
             "--InfraGrpc:Exec:Routes:2:Kinds=Cancel*",
             "--InfraGrpc:Exec:Routes:2:Command=/bin/bash",
             $"--InfraGrpc:Exec:Routes:2:Arguments:0={Path.Combine(_work, "hang.sh")}",
-            "--InfraGrpc:Exec:Routes:2:Timeout=00:10:00");
+            "--InfraGrpc:Exec:Routes:2:Timeout=00:10:00",
+            "--InfraGrpc:Exec:Routes:3:Kinds=Chatty*",
+            "--InfraGrpc:Exec:Routes:3:Command=/usr/bin/seq",
+            "--InfraGrpc:Exec:Routes:3:Arguments:0=1",
+            "--InfraGrpc:Exec:Routes:3:Arguments:1=30000",
+            "--InfraGrpc:Exec:Routes:3:Timeout=00:01:00");
     }
 
     public async Task DisposeAsync()
@@ -87,6 +92,21 @@ public sealed class ExecProcessGroupTests : IAsyncLifetime
         Assert.Equal(Proto.PipelineResult.Cancelled, job.Result);
         Assert.StartsWith("cancelled by anonymous: wrong change; refresh was stopped", job.Reason, StringComparison.Ordinal);
         AssertAllDead("stop");
+    }
+
+    [Fact]
+    public async Task AFloodOfOutput_IsCappedPerOperation_KeepingItsHeadAndTail()
+    {
+        var done = await RunAsync("ChattyJob", "chatty");
+        using var logs = Api.Pipelines.StreamStackJobLogs(new Proto.StreamStackJobLogsRequest { PipelineId = done.Id, NodeKey = "ChattyJob/chatty" });
+        var lines = await logs.ResponseStream.ReadAllAsync().Select(r => r.Line).ToListAsync();
+        var apply = lines.Where(l => l.Operation == Proto.StackJobOperationKind.Apply).ToList();
+
+        Assert.Equal(Proto.PipelineResult.Succeeded, done.Result);
+        Assert.True(apply.Count < 6_100, $"{apply.Count} apply lines kept");
+        Assert.Contains(apply, l => l.Stream == Proto.LogStream.System && l.Text.Contains("lines (", StringComparison.Ordinal) && l.Text.Contains("were dropped", StringComparison.Ordinal));
+        Assert.Equal("1", apply.First(l => l.Stream == Proto.LogStream.Stdout).Text);
+        Assert.Equal("30000", apply[^1].Text);
     }
 
     private async Task<Proto.Pipeline> RunAsync(string kind, string name)

@@ -72,6 +72,8 @@ public sealed partial class PipelineExecutor
                 outcome = ProvisionerOutcome.Fail($"{provisioner.Name} provisioner error: {e.Message}");
             }
 
+            run.EndOperationLog(key, operation);
+
             // The resource record (state and outputs) is stored in the same transaction as the event
             // that reports the operation's end: after a crash both are there, or neither.
             var applied = outcome.Succeeded && operation == OperationKind.Apply ? outcome.Outputs ?? new Dictionary<string, object?>() : null;

@@ -18,6 +18,7 @@ internal sealed class PipelineRun
     private readonly Queue<(PipelineEvent Event, Pipeline State)> _unstored = new();
     private readonly Dictionary<ResourceKey, List<LogLine>> _logs = [];
     private readonly Dictionary<ResourceKey, int> _logCounts = [];
+    private readonly Dictionary<(ResourceKey, OperationKind), OperationLog> _operationLogs = [];
     private readonly List<PipelineSubscription<PipelineEvent>> _watchers = [];
     private readonly List<(ResourceKey Node, PipelineSubscription<LogLine> Subscription)> _logWatchers = [];
     private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?, InventoryChange?> _persist;
@@ -239,14 +240,86 @@ internal sealed class PipelineRun
     /// <summary>Cancelled when the pipeline is cancelled: running external operations stop (in-process ones finish).</summary>
     public CancellationToken Cancelled => _cancel.Token;
 
+    /// <summary>
+    /// Writes one line of an operation's output. An operation keeps its first <see cref="LogLimits.HeadLines"/>
+    /// lines as they come and, past them, only its last <see cref="LogLimits.TailLines"/> (at most
+    /// <see cref="LogLimits.TailCharacters"/> characters), written when it ends (<see cref="EndOperationLog"/>) after a line that
+    /// says how much was dropped. Lines longer than <see cref="LogLimits.LineCharacters"/> are clipped.
+    /// </summary>
     public void Log(ResourceKey node, OperationKind operation, LogSource source, string text)
     {
         lock (_gate)
         {
-            var count = _logCounts.GetValueOrDefault(node) + 1;
-            _logCounts[node] = count;
-            _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)), null, null);
+            text = LogLimits.Clip(text);
+            if (!_operationLogs.TryGetValue((node, operation), out var log))
+            {
+                _operationLogs[(node, operation)] = log = new OperationLog();
+            }
+
+            log.Lines++;
+            if (log.Lines <= LogLimits.HeadLines)
+            {
+                WriteLine(node, operation, source, text);
+                return;
+            }
+
+            if (log.Lines == LogLimits.HeadLines + 1)
+            {
+                WriteLine(node, operation, LogSource.System, $"output past {LogLimits.HeadLines:N0} lines: only the last {LogLimits.TailLines:N0} are kept, written when the operation ends");
+            }
+
+            log.Tail.Enqueue((source, text));
+            log.TailBytes += text.Length;
+            while (log.Tail.Count > LogLimits.TailLines || log.TailBytes > LogLimits.TailCharacters)
+            {
+                var (_, dropped) = log.Tail.Dequeue();
+                log.TailBytes -= dropped.Length;
+                log.DroppedLines++;
+                log.DroppedCharacters += dropped.Length;
+            }
         }
+    }
+
+    /// <summary>Writes what an operation kept of its output past the head: how much was dropped, then its last lines.</summary>
+    public void EndOperationLog(ResourceKey node, OperationKind operation)
+    {
+        lock (_gate)
+        {
+            if (!_operationLogs.Remove((node, operation), out var log) || log.Tail.Count == 0)
+            {
+                return;
+            }
+
+            if (log.DroppedLines > 0)
+            {
+                WriteLine(node, operation, LogSource.System, $"… {log.DroppedLines:N0} lines ({log.DroppedCharacters:N0} characters) of this operation's output were dropped; its last {log.Tail.Count:N0} lines follow");
+            }
+
+            foreach (var (source, text) in log.Tail)
+            {
+                WriteLine(node, operation, source, text);
+            }
+        }
+    }
+
+    private void WriteLine(ResourceKey node, OperationKind operation, LogSource source, string text)
+    {
+        var count = _logCounts.GetValueOrDefault(node) + 1;
+        _logCounts[node] = count;
+        _persist(this, null, (Id, new LogLine(count, Now, node, operation, source, text)), null, null);
+    }
+
+    private sealed class OperationLog
+    {
+        public long Lines { get; set; }
+
+        public Queue<(LogSource Source, string Text)> Tail { get; } = new();
+
+        public long TailBytes { get; set; }
+
+        public long DroppedLines { get; set; }
+
+        public long DroppedCharacters { get; set; }
     }
 
     public int LogCount(ResourceKey node)
@@ -257,8 +330,7 @@ internal sealed class PipelineRun
         }
     }
 
-    /// <summary>Subscribes a watcher: a snapshot (or the events after <paramref name="afterSequence"/>) and a live buffer, atomically.</summary>
-    /// <summary>Subscribes; the backlog is a snapshot when <paramref name="afterSequence"/> is 0 (unless <paramref name="replay"/>), else the events after it.</summary>
+    /// <summary>Subscribes a watcher and a live buffer, atomically; the backlog is a snapshot when <paramref name="afterSequence"/> is 0 (unless <paramref name="replay"/>), else the events after it.</summary>
     public (IReadOnlyList<PipelineEvent> Backlog, PipelineSubscription<PipelineEvent> Subscription) Watch(long afterSequence, bool replay = false)
     {
         lock (_gate)
