@@ -122,6 +122,24 @@ public sealed class ReconciliationTests(LifecycleServerFixture server) : IClassF
         Assert.Equal(Proto.PipelineResult.Succeeded, afterRename.Result);
     }
 
+    [Fact]
+    public async Task ExternalReference_ToALeftoverItsProducerRemoved_FailsNamingWhy()
+    {
+        var producer = await Api.Projects.CreateProjectAsync(LifecycleChart.Create("leftover-producer", "qa", "shared"));
+        await Api.WaitAsync(producer.Pipeline.Id);
+
+        // The producer renames the resource; its deploy waits at a gate, so the old one is still deployed.
+        await Api.Projects.UpdateProjectAsync(Mask(producer.Project.Id, "controls.require_approval", new Proto.PipelineControls { RequireApproval = true }));
+        var renaming = await Api.Projects.UpdateProjectAsync(new Proto.UpdateProjectRequest { Project = producer.Project.Id, Values = LifecycleChart.Values("shared-2") });
+        await Api.WatchUntilAsync(renaming.Pipeline.Id, GatePending);
+        var consumer = await Api.Projects.CreateProjectAsync(LifecycleChart.Create("leftover-consumer", "qa", "app>shared"));
+        var refused = await Api.WaitAsync(consumer.Pipeline.Id);
+        await Api.Pipelines.ResolveManualGateAsync(new Proto.ResolveManualGateRequest { PipelineId = renaming.Pipeline.Id, Approve = false });
+
+        Assert.Equal(Proto.PipelineResult.Failed, refused.Result);
+        Assert.Contains("which life/leftover-producer removed from its current revision", refused.Reason, StringComparison.Ordinal);
+    }
+
     internal static bool GatePending(Proto.WatchPipelineResponse e) =>
         e.GateChanged?.State == Proto.ManualGateState.Pending || (e.Snapshot?.Gates.Any(g => g.State == Proto.ManualGateState.Pending) ?? false);
 
