@@ -89,9 +89,12 @@ public sealed class LifecycleServerFixture() : ServerFixture("--InfraGrpc:Simula
     }
 
     /// <summary>What the simulated cloud holds for a project: <c>Kind/name</c> keys, in order.</summary>
-    public async Task<IReadOnlyList<string>> InventoryAsync(string projectId)
+    public Task<IReadOnlyList<string>> InventoryAsync(string projectId) => InventoryOf(Host, projectId);
+
+    /// <summary>What a server's simulated cloud holds for a project, read from its store.</summary>
+    public static async Task<IReadOnlyList<string>> InventoryOf(ServerHost host, string projectId)
     {
-        var inventory = (Domain.Pipelines.ISimulatedInventory)Host.Services.GetService(typeof(Domain.Pipelines.ISimulatedInventory))!;
+        var inventory = (Domain.Pipelines.ISimulatedInventory)host.Services.GetService(typeof(Domain.Pipelines.ISimulatedInventory))!;
         return (await inventory.ListKeysAsync(projectId + "/")).Select(k => k[(projectId.Length + 1)..]).ToList();
     }
 }

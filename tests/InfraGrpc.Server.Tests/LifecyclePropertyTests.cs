@@ -15,11 +15,7 @@ public sealed class LifecyclePropertyFixture() : ServerFixture("--InfraGrpc:Simu
         await api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = LifecycleChart.Files("2.0.0") });
     }
 
-    public async Task<IReadOnlyList<string>> InventoryAsync(string projectId)
-    {
-        var inventory = (Domain.Pipelines.ISimulatedInventory)Host.Services.GetService(typeof(Domain.Pipelines.ISimulatedInventory))!;
-        return (await inventory.ListKeysAsync(projectId + "/")).Select(k => k[(projectId.Length + 1)..]).ToList();
-    }
+    public Task<IReadOnlyList<string>> InventoryAsync(string projectId) => LifecycleServerFixture.InventoryOf(Host, projectId);
 }
 
 /// <summary>

@@ -75,8 +75,9 @@ public sealed partial class ProjectService
 
     /// <summary>
     /// Requests a destroy pipeline whose success deletes the record; if the undeploy fails, the record stays.
-    /// A project with nothing deployed and no pipeline queued or running has nothing to destroy: it is
-    /// deleted at once and null is returned. A second purge while one is pending returns the pending one.
+    /// A project that never built a revision, or that has nothing deployed while its controls forbid
+    /// pipelines or deployments, has nothing to destroy: it is deleted at once and null is returned. A
+    /// second purge while one is pending returns the pending one.
     /// </summary>
     public async Task<Pipeline?> PurgeAsync(string address, string actor, int baseRevision = 0, CancellationToken cancellationToken = default)
     {
@@ -87,7 +88,10 @@ public sealed partial class ProjectService
         }
 
         CheckBase(project, baseRevision);
-        if (!pipelines.HasActivePipeline(project.Id) && (project.CurrentRevision == 0 || (await DeployedKeysAsync(project, cancellationToken)).Count == 0))
+        var idle = !pipelines.HasActivePipeline(project.Id);
+        var nothingDeployed = idle && (project.CurrentRevision == 0 || (await DeployedKeysAsync(project, cancellationToken)).Count == 0);
+        var forbidden = project.Controls.DisablePipelines || project.Controls.DisableDeployments;
+        if (idle && (project.CurrentRevision == 0 || (nothingDeployed && forbidden)))
         {
             await store.DeleteAsync(new ProjectDeletion(project.Id, project.QualifiedName, actor, Now(), []), cancellationToken);
             return null;

@@ -39,6 +39,12 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
         start.Environment["INFRA_PROJECT"] = request.ProjectName;
         start.Environment["INFRA_ENV"] = request.Env;
 
+        // Checked here because setsid would start and then fail to run it, looking like the command's own exit 127.
+        if (OperationProcesses.Resolve(route.Command) is null)
+        {
+            return ProvisionerOutcome.Fail($"cannot start {route.Command}: no such executable file");
+        }
+
         var marker = Guid.NewGuid().ToString("N");
         OperationProcesses.Isolate(start, marker);
         using var process = new Process { StartInfo = start, EnableRaisingEvents = true };

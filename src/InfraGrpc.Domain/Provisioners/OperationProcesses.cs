@@ -39,6 +39,22 @@ internal static class OperationProcesses
         }
     }
 
+    /// <summary>The executable a command names (a path, or a name looked up on PATH), or null when there is none.</summary>
+    public static string? Resolve(string command)
+    {
+        if (command.Contains('/', StringComparison.Ordinal))
+        {
+            return IsExecutable(command) ? command : null;
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, command))
+            .FirstOrDefault(IsExecutable);
+    }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+
     /// <summary>Kills the processes of group <paramref name="groupId"/> and every process carrying <paramref name="marker"/>; returns how many.</summary>
     public static int KillAll(int groupId, string marker)
     {

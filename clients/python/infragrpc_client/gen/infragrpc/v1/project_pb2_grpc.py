@@ -226,8 +226,9 @@ class InfraProjectServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def PurgeProject(self, request, context):
-        """PurgeProject undeploys and then deletes; if the undeploy fails the record stays. With nothing deployed
-        the record is deleted at once. Once requested, changes to the project are FAILED_PRECONDITION PURGE_PENDING
+        """PurgeProject undeploys and then deletes; if the undeploy fails the record stays. A project that never
+        built a revision, or has nothing deployed while its controls forbid pipelines or deployments, is
+        deleted at once (deleted is set). Once requested, changes to the project are FAILED_PRECONDITION PURGE_PENDING
         until the purge ends or is cancelled.
         Errors: NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
         PIPELINES_DISABLED or DEPLOYMENTS_DISABLED while something is deployed).

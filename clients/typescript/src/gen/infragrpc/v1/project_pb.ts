@@ -1785,7 +1785,8 @@ export type PurgeProjectResponse = Message<"infragrpc.v1.PurgeProjectResponse"> 
   pipeline?: Pipeline | undefined;
 
   /**
-   * True when nothing was deployed, so the record was deleted at once.
+   * True when the record was deleted at once: no revision was ever built, or nothing is deployed and the
+   * controls forbid pipelines or deployments.
    *
    * @generated from field: bool deleted = 2;
    */
@@ -2303,8 +2304,9 @@ export const InfraProjectService: GenService<{
     output: typeof DeleteProjectResponseSchema;
   },
   /**
-   * PurgeProject undeploys and then deletes; if the undeploy fails the record stays. With nothing deployed
-   * the record is deleted at once. Once requested, changes to the project are FAILED_PRECONDITION PURGE_PENDING
+   * PurgeProject undeploys and then deletes; if the undeploy fails the record stays. A project that never
+   * built a revision, or has nothing deployed while its controls forbid pipelines or deployments, is
+   * deleted at once (deleted is set). Once requested, changes to the project are FAILED_PRECONDITION PURGE_PENDING
    * until the purge ends or is cancelled.
    * Errors: NOT_FOUND (ResourceInfo); ABORTED for a stale base_revision; FAILED_PRECONDITION (PreconditionFailure
    * PIPELINES_DISABLED or DEPLOYMENTS_DISABLED while something is deployed).
