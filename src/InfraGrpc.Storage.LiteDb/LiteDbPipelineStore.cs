@@ -74,7 +74,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
     public Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult(store.Read(() => Pipelines.FindById(id) is { } document ? RecordJson.Deserialize<Pipeline>(document.Json) : null));
 
-    public Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default)
+    public Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, IReadOnlySet<string>? orgs, PageRequest page, CancellationToken cancellationToken = default)
     {
         lock (store.WriteGate)
         {
@@ -101,9 +101,14 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
                 query = query.Where(p => p.Result == r.ToString());
             }
 
-            var items = (projectId is null ? query.OrderByDescending(p => p.CreatedOrder) : query.OrderByDescending(p => p.ProjectOrder)).Limit(page.Size + 1).ToList();
-            var next = items.Count > page.Size ? projectId is null ? items[page.Size - 1].CreatedOrder : items[page.Size - 1].ProjectOrder : null;
-            return Task.FromResult(new Page<Pipeline>(items.Take(page.Size).Select(d => RecordJson.Deserialize<Pipeline>(d.Json)).ToList(), next));
+            // The org is the part of the project name before '/', kept in the pipeline even after its project is gone.
+            var items = (projectId is null ? query.OrderByDescending(p => p.CreatedOrder) : query.OrderByDescending(p => p.ProjectOrder)).ToEnumerable()
+                .Select(d => (Document: d, Pipeline: RecordJson.Deserialize<Pipeline>(d.Json)))
+                .Where(x => orgs is null || orgs.Contains(x.Pipeline.ProjectName.Split('/')[0]))
+                .Take(page.Size + 1)
+                .ToList();
+            var next = items.Count > page.Size ? projectId is null ? items[page.Size - 1].Document.CreatedOrder : items[page.Size - 1].Document.ProjectOrder : null;
+            return Task.FromResult(new Page<Pipeline>(items.Take(page.Size).Select(x => x.Pipeline).ToList(), next));
         }
     }
 

@@ -94,7 +94,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
             // Org, then name: "acme" sorts before "acme-labs" (ListOrder separates them with a space).
             var items = query.OrderBy(p => p.ListOrder).ToEnumerable()
                 .Select(d => (Document: d, Project: ToDomain(d)))
-                .Where(x => filter.Selector.All(r => r.Matches(x.Project.Labels)))
+                .Where(x => (filter.VisibleOrgs is null || filter.VisibleOrgs.Contains(x.Project.Org)) && filter.Selector.All(r => r.Matches(x.Project.Labels)))
                 .Take(page.Size + 1)
                 .ToList();
             var next = items.Count > page.Size ? items[page.Size - 1].Document.ListOrder : null;

@@ -26,8 +26,8 @@ public interface IPipelineStore
 
     Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Newest first.</summary>
-    Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default);
+    /// <summary>Newest first; only pipelines of projects in <paramref name="orgs"/> when it is set.</summary>
+    Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, IReadOnlySet<string>? orgs, PageRequest page, CancellationToken cancellationToken = default);
 
     Task<Pipeline?> GetLastAsync(string projectId, CancellationToken cancellationToken = default);
 

@@ -220,7 +220,7 @@ public sealed class PipelineEngine(
         }
         else
         {
-            var completed = await store.ListAsync(projectId, RunStatus.Completed, null, new Paging.PageRequest(20, null), cancellationToken);
+            var completed = await store.ListAsync(projectId, RunStatus.Completed, null, null, new Paging.PageRequest(20, null), cancellationToken);
             decisive = completed.Items.FirstOrDefault(p => ProjectStatusRule.IsDecisive(p, p.Result));
         }
 

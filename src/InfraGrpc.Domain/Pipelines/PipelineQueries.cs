@@ -21,10 +21,11 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
             ?? throw new NotFoundException("pipeline", pipelineId);
     }
 
-    public async Task<Page<Pipeline>> ListAsync(string? project, RunStatus? status, RunResult? result, PageRequest page, CancellationToken cancellationToken = default)
+    /// <summary>Pipelines newest first; only those of <paramref name="orgs"/> when it is set (the orgs the caller may see).</summary>
+    public async Task<Page<Pipeline>> ListAsync(string? project, RunStatus? status, RunResult? result, IReadOnlySet<string>? orgs, PageRequest page, CancellationToken cancellationToken = default)
     {
         var projectId = string.IsNullOrEmpty(project) ? null : (await projects.GetAsync(project, cancellationToken)).Id;
-        var found = await store.ListAsync(projectId, status, result, page, cancellationToken);
+        var found = await store.ListAsync(projectId, status, result, orgs, page, cancellationToken);
         return found with { Items = found.Items.Select(p => engine.Active(p.Id)?.Published ?? p).ToList() };
     }
 

@@ -67,6 +67,8 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = p.Reason, Description = p.Message } } }),
             }),
             ConcurrencyException => (Code.Aborted, []),
+            UnauthenticatedException => (Code.Unauthenticated, []),
+            PermissionDeniedException => (Code.PermissionDenied, []),
             OutOfRangeException o => (Code.OutOfRange, new[] { Any.Pack(ToBadRequest([new FieldViolation(o.Field, o.Message)])) }),
             StorageFullException => (Code.ResourceExhausted, []),
             _ => (Code.Internal, []),

@@ -60,6 +60,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton<IProjectStore, LiteDbProjectStore>();
         builder.Services.AddSingleton<IPipelineStore, LiteDbPipelineStore>();
         builder.Services.AddSingleton<ISimulatedInventory, LiteDbSimulatedInventory>();
+        builder.Services.AddSingleton<Domain.Access.IAccessStore, LiteDbAccessStore>();
     }
 
     /// <summary>The Domain services.</summary>
@@ -113,7 +114,7 @@ public static class HostingExtensions
         builder.Services.AddGrpc(grpc =>
         {
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
-            grpc.Interceptors.Add<IdentityInterceptor>();
+            grpc.Interceptors.Add<Access.AccessInterceptor>();
             grpc.MaxReceiveMessageSize = KestrelSetup.MaxGrpcMessageBytes;
             grpc.EnableDetailedErrors = builder.Environment.IsDevelopment();
         });
@@ -130,6 +131,7 @@ public static class HostingExtensions
         app.MapGrpcService<InfraChartGrpcService>();
         app.MapGrpcService<InfraProjectGrpcService>();
         app.MapGrpcService<PipelineGrpcService>();
+        app.MapGrpcService<AccessGrpcService>();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         Webhooks.WebhookHandler.Map(app);

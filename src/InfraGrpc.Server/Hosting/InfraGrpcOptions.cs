@@ -20,8 +20,40 @@ public sealed class InfraGrpcOptions
     /// <summary>The built-in chart catalog folder; empty disables it. Defaults to the <c>charts</c> folder shipped with the server.</summary>
     public string? ChartsDirectory { get; set; }
 
-    /// <summary>Bearer tokens by actor name (<c>InfraGrpc:Tokens:alice=…</c>); callers without a token are <c>anonymous</c>.</summary>
+    /// <summary>Bearer tokens by identity name (<c>InfraGrpc:Tokens:alice=…</c>); bind roles to them under <see cref="Auth"/>.</summary>
     public Dictionary<string, string> Tokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Authentication and authorisation: <c>InfraGrpc:Auth:…</c>.</summary>
+    public AuthOptions Auth { get; set; } = new();
+}
+
+/// <summary>
+/// How callers prove who they are and what they may do. With none of these set the server is open: every
+/// caller is the instance admin, which it allows only when every listener is on a loopback address.
+/// </summary>
+public sealed class AuthOptions
+{
+    /// <summary>The environment variable that may hold the bootstrap admin token.</summary>
+    public const string BootstrapTokenVariable = "INFRAGRPC_BOOTSTRAP_TOKEN";
+
+    /// <summary>A file holding the bootstrap admin token (never give a token on the command line: /proc shows it).</summary>
+    public string? BootstrapTokenFile { get; set; }
+
+    /// <summary>Require a credential even with no token or binding configured.</summary>
+    public bool Required { get; set; }
+
+    /// <summary>Role bindings: <c>InfraGrpc:Auth:Bindings:0:Org=acme</c>, <c>…:Subject=user:maria</c> (or <c>group:…</c>, <c>token:…</c>), <c>…:Role=operator</c>.</summary>
+    public List<BindingOptions> Bindings { get; set; } = [];
+}
+
+/// <summary>One configured role binding.</summary>
+public sealed class BindingOptions
+{
+    public string Org { get; set; } = string.Empty;
+
+    public string Subject { get; set; } = string.Empty;
+
+    public string Role { get; set; } = string.Empty;
 }
 
 /// <summary>Settings of the embedded store.</summary>

@@ -8,6 +8,9 @@ public static class InfraGrpcServer
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddInfraGrpcHosting();
+
+        // Before the store is opened: a refused configuration leaves the data directory untouched.
+        Access.AccessSetup.AddInfraGrpcAccess(builder);
         builder.AddInfraGrpcStorage();
         builder.AddInfraGrpcDomain();
         builder.AddInfraGrpcApi();

@@ -67,3 +67,25 @@ internal sealed class SimulatedResourceDocument
 
     public string OutputsJson { get; set; } = string.Empty;
 }
+
+/// <summary>An API token: the record as JSON (the secret only as its hash), indexed by owner.</summary>
+internal sealed class AccessTokenDocument
+{
+    public const string Collection = "access_tokens";
+
+    public string Id { get; set; } = string.Empty;
+
+    public string Owner { get; set; } = string.Empty;
+
+    public string Json { get; set; } = string.Empty;
+}
+
+/// <summary>A role binding made through the API.</summary>
+internal sealed class RoleBindingDocument
+{
+    public const string Collection = "role_bindings";
+
+    public string Id { get; set; } = string.Empty;
+
+    public string Json { get; set; } = string.Empty;
+}

@@ -64,7 +64,10 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     public override async Task<Proto.ListProjectsResponse> ListProjects(Proto.ListProjectsRequest request, ServerCallContext context)
     {
-        var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), LabelSelector.Parse(request.LabelSelector), Null(request.Filter));
+        var filter = new ProjectFilter(Null(request.Org), Null(request.Env), Null(request.Chart), LabelSelector.Parse(request.LabelSelector), Null(request.Filter))
+        {
+            VisibleOrgs = CallerIdentity.Grants(context).VisibleOrgs,
+        };
         var scope = PageTokens.Scope("projects", filter.Org, filter.Env, filter.Chart, LabelSelector.Canonical(filter.Selector), filter.Text);
         var page = await projects.ListAsync(filter, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
         var response = new Proto.ListProjectsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };

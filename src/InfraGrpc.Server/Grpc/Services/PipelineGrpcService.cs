@@ -28,7 +28,8 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
     {
         var scope = PageTokens.Scope("pipelines", request.Project, request.Status.ToString(), request.Result.ToString());
         var page = await queries.ListAsync(
-            request.Project, PipelineMapper.ToDomain(request.Status), PipelineMapper.ToDomain(request.Result), tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+            request.Project, PipelineMapper.ToDomain(request.Status), PipelineMapper.ToDomain(request.Result), CallerIdentity.Grants(context).VisibleOrgs,
+            tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
         var response = new Proto.ListPipelinesResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
         response.Pipelines.Add(page.Items.Select(p => PipelineMapper.ToProto(p, withNodes: false)));
         return response;

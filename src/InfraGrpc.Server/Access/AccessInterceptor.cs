@@ -1,0 +1,175 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using InfraGrpc.Domain.Access;
+using InfraGrpc.Domain.Errors;
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Projects;
+using Proto = InfraGrpc.Contracts.V1;
+
+namespace InfraGrpc.Server.Access;
+
+/// <summary>
+/// Authenticates every call and authorises it against <see cref="AccessRules"/> before the handler runs
+/// (so before a stream's first message). The identity and its grants travel in the call's user state;
+/// <see cref="Grpc.CallerIdentity"/> reads the actor from there, never from the request.
+/// </summary>
+internal sealed class AccessInterceptor(AccessManager access, ProjectService projects, PipelineQueries pipelines) : Interceptor
+{
+    public const string IdentityKey = "infragrpc.identity";
+    public const string GrantsKey = "infragrpc.grants";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthoriseAsync(request, context);
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthoriseAsync(request, context);
+        await continuation(request, responseStream, context);
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthoriseAsync<object?>(null, context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthoriseAsync<object?>(null, context);
+        await continuation(requestStream, responseStream, context);
+    }
+
+    private async Task AuthoriseAsync<TRequest>(TRequest request, ServerCallContext context)
+    {
+        if (!AccessRules.Table.TryGetValue(context.Method, out var rule))
+        {
+            throw new PermissionDeniedException($"{context.Method} has no access rule; it is refused", RoleBinding.Instance, "admin");
+        }
+
+        var identity = await access.AuthenticateAsync(Bearer(context), context.CancellationToken);
+        var grants = await access.GrantsAsync(identity, context.CancellationToken);
+        context.UserState[IdentityKey] = identity;
+        context.UserState[GrantsKey] = grants;
+        if (rule.Scope == RuleScope.Public)
+        {
+            return;
+        }
+
+        if (identity == Identity.Anonymous && !access.Open)
+        {
+            throw new UnauthenticatedException("this server needs a credential: send 'authorization: Bearer <token>'");
+        }
+
+        switch (rule.Scope)
+        {
+            case RuleScope.AnyOrg when !grants.AnyOrg(rule.Role):
+                throw new PermissionDeniedException($"{Method(context)} needs the {Name(rule.Role)} role in at least one org", "*", Name(rule.Role));
+            case RuleScope.Instance when grants.Instance < rule.Role:
+                throw new PermissionDeniedException($"{Method(context)} needs an instance {Name(rule.Role)}", RoleBinding.Instance, Name(rule.Role));
+            case RuleScope.Org or RuleScope.Filtered:
+                await CheckOrgAsync(request, context, rule, grants);
+                break;
+        }
+    }
+
+    private async Task CheckOrgAsync<TRequest>(TRequest request, ServerCallContext context, AccessRule rule, Grants grants)
+    {
+        var target = await TargetAsync(request, context.CancellationToken);
+        if (target is null)
+        {
+            // A list across orgs (filtered by the handler), or an address that names nothing: the handler answers NOT_FOUND.
+            return;
+        }
+
+        var held = grants.In(target.Org);
+        if (rule.Scope == RuleScope.Filtered && target.Entity is null)
+        {
+            // A list filtered on one org: the handler limits it to what the caller may see (possibly nothing).
+            return;
+        }
+
+        if (held == Role.None && target.Entity is not null)
+        {
+            // Exactly what a missing project or pipeline answers: the caller learns nothing of other orgs.
+            throw new NotFoundException(target.Entity, target.Address);
+        }
+
+        if (held < rule.Role)
+        {
+            throw new PermissionDeniedException($"{Method(context)} needs the {Name(rule.Role)} role in org {target.Org}", target.Org, Name(rule.Role));
+        }
+    }
+
+    private async Task<Target?> TargetAsync<TRequest>(TRequest request, CancellationToken cancellationToken) => request switch
+    {
+        Proto.CreateProjectRequest r => new Target(r.Org.Length == 0 ? "default" : r.Org, null, r.Org),
+        Proto.ListProjectsRequest r => r.Org.Length == 0 ? null : new Target(r.Org, null, r.Org),
+        Proto.PreviewProjectRequest r => await ProjectAsync(r.Update?.Project ?? string.Empty, cancellationToken),
+        Proto.ListPipelinesRequest r => r.Project.Length == 0 ? null : await ProjectAsync(r.Project, cancellationToken),
+        Proto.GetPipelineRequest r => await PipelineAsync(r.PipelineId, cancellationToken),
+        Proto.WatchPipelineRequest r => await PipelineAsync(r.PipelineId, cancellationToken),
+        Proto.StreamStackJobLogsRequest r => await PipelineAsync(r.PipelineId, cancellationToken),
+        Proto.CancelPipelineRequest r => await PipelineAsync(r.PipelineId, cancellationToken),
+        Proto.ResolveManualGateRequest r => await PipelineAsync(r.PipelineId, cancellationToken),
+        Google.Protobuf.IMessage message when message.Descriptor.FindFieldByName("project") is { } field => await ProjectAsync((string)field.Accessor.GetValue(message), cancellationToken),
+        _ => throw new PermissionDeniedException($"no org can be found in {typeof(TRequest).Name}", RoleBinding.Instance, "admin"),
+    };
+
+    // "org/name" names its org without a lookup; an id is looked up (absent: the handler answers NOT_FOUND).
+    private async Task<Target?> ProjectAsync(string address, CancellationToken cancellationToken)
+    {
+        var slash = address.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            return new Target(address[..slash], "project", address);
+        }
+
+        try
+        {
+            return address.Length == 0 ? null : new Target((await projects.GetAsync(address, cancellationToken)).Org, "project", address);
+        }
+        catch (DomainException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<Target?> PipelineAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pipeline = await pipelines.GetAsync(id, cancellationToken);
+            return new Target(pipeline.ProjectName.Split('/')[0], "pipeline", id);
+        }
+        catch (DomainException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Bearer(ServerCallContext context)
+    {
+        var header = context.RequestHeaders.GetValue("authorization");
+        if (string.IsNullOrEmpty(header))
+        {
+            return null;
+        }
+
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
+            ? header[7..].Trim()
+            : throw new UnauthenticatedException("authorization must be 'Bearer <token>'");
+    }
+
+    private static string Method(ServerCallContext context) => context.Method.TrimStart('/');
+
+    private static string Name(Role role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>The org a request acts in; <paramref name="Entity"/> is what a NOT_FOUND names when the caller may not see it.</summary>
+    private sealed record Target(string Org, string? Entity, string Address);
+}
