@@ -13,6 +13,8 @@ public sealed class Clients(GrpcChannel channel)
 
     public Proto.PipelineService.PipelineServiceClient Pipelines { get; } = new(channel);
 
+    public Proto.AccessService.AccessServiceClient Access { get; } = new(channel);
+
     public static Metadata As(string token) => new() { { "authorization", "Bearer " + token } };
 
     /// <summary>Follows a pipeline's watch stream to its terminal event and returns the final pipeline.</summary>
