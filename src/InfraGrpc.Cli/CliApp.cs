@@ -8,6 +8,7 @@ internal static class CliApp
 {
     public const string ServerVariable = "INFRAGRPC_SERVER";
     public const string DefaultServer = "http://localhost:50051";
+    public const string TokenVariable = "INFRAGRPC_TOKEN";
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
@@ -15,10 +16,15 @@ internal static class CliApp
         var root = new RootCommand("infractl: drive an InfraGrpc server (charts, projects, pipelines) from the shell");
         root.Options.Add(options.Server);
         root.Options.Add(options.Output);
+        root.Options.Add(options.TokenFile);
         root.Subcommands.Add(ChartCommands.Create(options));
         root.Subcommands.Add(ProjectCommands.Create(options));
         root.Subcommands.Add(GetCommands.Create(options));
         root.Subcommands.Add(PipelineCommands.Create(options));
+        foreach (var command in AccessCommands.Create(options))
+        {
+            root.Subcommands.Add(command);
+        }
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

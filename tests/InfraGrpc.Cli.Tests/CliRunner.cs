@@ -12,11 +12,14 @@ internal static class CliRunner
 {
     public static Task<CliResult> RunAsync(ServerHost server, params string[] args) => RunAsync(server, redirected: true, args);
 
-    public static async Task<CliResult> RunAsync(ServerHost server, bool redirected, params string[] args)
+    public static Task<CliResult> RunAsync(ServerHost server, bool redirected, params string[] args) => RunWithAsync(server, new Dictionary<string, string>(), redirected, args);
+
+    /// <summary>Runs with extra environment variables (INFRAGRPC_TOKEN).</summary>
+    public static async Task<CliResult> RunWithAsync(ServerHost server, IReadOnlyDictionary<string, string> variables, bool redirected, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : null, OutputRedirected: redirected);
+        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : variables.GetValueOrDefault(name), OutputRedirected: redirected);
 
         var exitCode = await CliApp.RunAsync(args, environment);
 
