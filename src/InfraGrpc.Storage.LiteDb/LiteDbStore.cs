@@ -161,7 +161,7 @@ public sealed class LiteDbStore : IDisposable
         ChartVersionDocument.Collection, ChartHeadDocument.Collection, ProjectDocument.Collection, RevisionDocument.Collection,
         ManifestSetDocument.Collection, ResourceDocument.Collection, CreateRequestDocument.Collection, DeletionDocument.Collection,
         WebhookDeliveryDocument.Collection, PipelineDocument.Collection, PipelineEventChunkDocument.Collection, LogChunkDocument.Collection,
-        SimulatedResourceDocument.Collection, AccessTokenDocument.Collection, RoleBindingDocument.Collection,
+        SimulatedResourceDocument.Collection, AccessTokenDocument.Collection, RoleBindingDocument.Collection, AuditEventDocument.Collection,
     ];
 
     // LiteDB 5.0.21 can corrupt a collection that is read while another transaction creates it (LiteDB

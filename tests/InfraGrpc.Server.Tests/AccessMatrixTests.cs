@@ -130,6 +130,7 @@ public sealed class AccessMatrixTests(SecuredServerFixture server, ITestOutputHe
         ["AccessService.BindRole"] = Need.AcmeAdmin,
         ["AccessService.UnbindRole"] = Need.Authenticated,
         ["AccessService.ListRoleBindings"] = Need.Authenticated,
+        ["AccessService.ListAuditEvents"] = Need.AnyAdmin,
     };
 
     /// <summary>The role each caller holds in acme, and whether it holds one anywhere.</summary>
@@ -219,6 +220,35 @@ public sealed class AccessMatrixTests(SecuredServerFixture server, ITestOutputHe
         Assert.StartsWith("igt_", created.Secret, StringComparison.Ordinal);
         var listed = await server.Api.Access.ListTokensAsync(new Proto.ListTokensRequest(), admin);
         Assert.DoesNotContain(listed.ToString(), created.Secret, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAuditTrail_RecordsChangesAndDenials_AndOrgAdminsSeeOnlyTheirOrgs()
+    {
+        var api = server.Api;
+        var marker = "req-" + Guid.NewGuid().ToString("N");
+        var otto = Clients.As(server.Tokens["otto"]!);
+        otto.Add("x-request-id", marker);
+        var run = await api.Pipelines.RunPipelineAsync(new Proto.RunPipelineRequest { Project = server.ProjectId, Message = "audited" }, otto);
+        await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () =>
+            await api.Projects.UpdateProjectAsync(new Proto.UpdateProjectRequest { Project = server.ProjectId, Values = LifecycleChart.Values("z") }, Clients.As(server.Tokens["vera"]!)));
+        await RpcAssert.ThrowsAsync(StatusCode.Unauthenticated, async () => await api.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = server.ProjectId }));
+
+        var forAda = (await api.Access.ListAuditEventsAsync(new Proto.ListAuditEventsRequest { PageSize = 500 }, Clients.As(server.Tokens["ada"]!))).Events;
+        var forOlga = (await api.Access.ListAuditEventsAsync(new Proto.ListAuditEventsRequest { PageSize = 500 }, Clients.As(server.Tokens["olga"]!))).Events;
+        var forInstance = (await api.Access.ListAuditEventsAsync(new Proto.ListAuditEventsRequest { Org = "*", PageSize = 500 }, Clients.As(server.Bootstrap))).Events;
+        var forVera = await RpcAssert.ThrowsAsync(StatusCode.PermissionDenied, async () => await api.Access.ListAuditEventsAsync(new Proto.ListAuditEventsRequest(), Clients.As(server.Tokens["vera"]!)));
+
+        var ran = Assert.Single(forAda, e => e.RequestId == marker);
+        Assert.Equal(("otto", "infragrpc.v1.PipelineService/RunPipeline", "acme", server.ProjectId, "OK"), (ran.Actor, ran.Method, ran.Org, ran.Target, ran.Outcome));
+        Assert.StartsWith("ipv", ran.ClientAddress, StringComparison.Ordinal);
+        Assert.Equal("otto", run.Pipeline.Actor);
+        Assert.Contains(forAda, e => e.Actor == "vera" && e.Method.EndsWith("/UpdateProject", StringComparison.Ordinal) && e.Outcome == "PermissionDenied");
+        Assert.All(forAda, e => Assert.Equal("acme", e.Org));
+        Assert.All(forOlga, e => Assert.Equal("other", e.Org));
+        Assert.Contains(forInstance, e => e.Actor == "anonymous" && e.Outcome == "Unauthenticated" && e.Target == server.ProjectId);
+        Assert.DoesNotContain(forInstance.ToString(), server.Tokens["ada"]!, StringComparison.Ordinal);
+        Assert.Equal("PERMISSION_DENIED", RpcAssert.Info(forVera).Reason);
     }
 
     private static Outcome Expect(Need need, (int InAcme, int Anywhere, bool Valid) holds)

@@ -13,39 +13,100 @@ namespace InfraGrpc.Server.Access;
 /// (so before a stream's first message). The identity and its grants travel in the call's user state;
 /// <see cref="Grpc.CallerIdentity"/> reads the actor from there, never from the request.
 /// </summary>
-internal sealed class AccessInterceptor(AccessManager access, ProjectService projects, PipelineQueries pipelines) : Interceptor
+internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit, ProjectService projects, PipelineQueries pipelines) : Interceptor
 {
     public const string IdentityKey = "infragrpc.identity";
     public const string GrantsKey = "infragrpc.grants";
+    private const string TargetKey = "infragrpc.target";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        AuditedAsync(request, context, () => continuation(request, context));
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        AuditedAsync(request, context, async () =>
+        {
+            await continuation(request, responseStream, context);
+            return true;
+        });
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        AuditedAsync<object?, TResponse>(null, context, () => continuation(requestStream, context));
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        AuditedAsync<object?, bool>(null, context, async () =>
+        {
+            await continuation(requestStream, responseStream, context);
+            return true;
+        });
+
+    // Authorises, runs, and records in the audit trail every denial and every call that changes something.
+    private async Task<TResult> AuditedAsync<TRequest, TResult>(TRequest request, ServerCallContext context, Func<Task<TResult>> work)
     {
-        await AuthoriseAsync(request, context);
-        return await continuation(request, context);
+        Target? target = null;
+        var authorised = false;
+        var rule = AccessRules.Table.GetValueOrDefault(context.Method);
+        try
+        {
+            target = await AuthoriseAsync(request, context);
+            authorised = true;
+            var result = await work();
+            if (rule?.Mutates == true)
+            {
+                await RecordAsync(context, request, target, "OK");
+            }
+
+            return result;
+        }
+        catch (Exception e) when ((!authorised || rule?.Mutates == true) && e is not OperationCanceledException)
+        {
+            await RecordAsync(context, request, target, OutcomeOf(e));
+            throw;
+        }
     }
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    private async Task RecordAsync<TRequest>(ServerCallContext context, TRequest request, Target? target, string outcome)
     {
-        await AuthoriseAsync(request, context);
-        await continuation(request, responseStream, context);
+        var identity = Grpc.CallerIdentity.Of(context);
+        var requestId = context.RequestHeaders.GetValue("x-request-id") is { Length: > 0 and <= 128 } given && !given.Any(char.IsControl) ? given : Guid.NewGuid().ToString("N");
+        target ??= context.UserState.TryGetValue(TargetKey, out var resolved) ? resolved as Target : null;
+        var (org, what) = target is not null ? (target.Org, target.Address) : Describe(request);
+        await audit.AppendAsync(new AuditEvent(
+            Guid.CreateVersion7().ToString("N"), DateTimeOffset.UtcNow, identity.Name, context.Method.TrimStart('/'), org, Domain.Errors.Excerpt.Of(what), outcome, requestId, context.Peer ?? string.Empty));
     }
 
-    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    // The target of a call that names no project or pipeline: a chart, a token, a binding.
+    private static (string Org, string Target) Describe<TRequest>(TRequest request)
     {
-        await AuthoriseAsync<object?>(null, context);
-        return await continuation(requestStream, context);
+        if (request is not Google.Protobuf.IMessage message)
+        {
+            return (RoleBinding.Instance, string.Empty);
+        }
+
+        var org = message.Descriptor.FindFieldByName("org")?.Accessor.GetValue(message) as string;
+        var target = TargetFields
+            .Select(name => message.Descriptor.FindFieldByName(name)?.Accessor.GetValue(message) as string)
+            .FirstOrDefault(value => !string.IsNullOrEmpty(value)) ?? string.Empty;
+        if (message is Proto.DeleteChartVersionRequest delete)
+        {
+            target = $"{delete.Name}@{delete.Version}";
+        }
+
+        return (string.IsNullOrEmpty(org) ? RoleBinding.Instance : org, target);
     }
 
-    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        await AuthoriseAsync<object?>(null, context);
-        await continuation(requestStream, responseStream, context);
-    }
+    private static readonly string[] TargetFields = ["project", "pipeline_id", "name", "token_id", "binding_id", "subject"];
 
-    private async Task AuthoriseAsync<TRequest>(TRequest request, ServerCallContext context)
+    private static string OutcomeOf(Exception e) => e switch
+    {
+        DomainException domain => ((StatusCode)Grpc.ErrorMappingInterceptor.ToStatus(domain).Code).ToString(),
+        RpcException rpc => rpc.StatusCode.ToString(),
+        _ => StatusCode.Internal.ToString(),
+    };
+
+    private async Task<Target?> AuthoriseAsync<TRequest>(TRequest request, ServerCallContext context)
     {
         if (!AccessRules.Table.TryGetValue(context.Method, out var rule))
         {
@@ -58,7 +119,7 @@ internal sealed class AccessInterceptor(AccessManager access, ProjectService pro
         context.UserState[GrantsKey] = grants;
         if (rule.Scope == RuleScope.Public)
         {
-            return;
+            return null;
         }
 
         if (identity == Identity.Anonymous && !access.Open)
@@ -73,25 +134,28 @@ internal sealed class AccessInterceptor(AccessManager access, ProjectService pro
             case RuleScope.Instance when grants.Instance < rule.Role:
                 throw new PermissionDeniedException($"{Method(context)} needs an instance {Name(rule.Role)}", RoleBinding.Instance, Name(rule.Role));
             case RuleScope.Org or RuleScope.Filtered:
-                await CheckOrgAsync(request, context, rule, grants);
-                break;
+                return await CheckOrgAsync(request, context, rule, grants);
         }
+
+        return null;
     }
 
-    private async Task CheckOrgAsync<TRequest>(TRequest request, ServerCallContext context, AccessRule rule, Grants grants)
+    private async Task<Target?> CheckOrgAsync<TRequest>(TRequest request, ServerCallContext context, AccessRule rule, Grants grants)
     {
         var target = await TargetAsync(request, context.CancellationToken);
         if (target is null)
         {
             // A list across orgs (filtered by the handler), or an address that names nothing: the handler answers NOT_FOUND.
-            return;
+            return null;
         }
 
+        // Kept for the audit trail, which records a denial against the org it was in.
+        context.UserState[TargetKey] = target;
         var held = grants.In(target.Org);
         if (rule.Scope == RuleScope.Filtered && target.Entity is null)
         {
             // A list filtered on one org: the handler limits it to what the caller may see (possibly nothing).
-            return;
+            return target;
         }
 
         if (held == Role.None && target.Entity is not null)
@@ -104,6 +168,8 @@ internal sealed class AccessInterceptor(AccessManager access, ProjectService pro
         {
             throw new PermissionDeniedException($"{Method(context)} needs the {Name(rule.Role)} role in org {target.Org}", target.Org, Name(rule.Role));
         }
+
+        return target;
     }
 
     private async Task<Target?> TargetAsync<TRequest>(TRequest request, CancellationToken cancellationToken) => request switch

@@ -24,8 +24,12 @@ internal enum RuleScope
     Instance,
 }
 
-/// <summary>One row of the authorisation table.</summary>
-internal sealed record AccessRule(RuleScope Scope, Role Role);
+/// <summary>One row of the authorisation table; <paramref name="Changes"/> marks access management calls that change something.</summary>
+internal sealed record AccessRule(RuleScope Scope, Role Role, bool Changes = false)
+{
+    /// <summary>Whether a call is recorded in the audit trail even when it succeeds (denials always are).</summary>
+    public bool Mutates => Changes || (Role >= Role.Operator && Scope is RuleScope.Org or RuleScope.AnyOrg or RuleScope.Instance);
+}
 
 /// <summary>
 /// The authorisation table: every RPC the server serves, and what it needs. An RPC missing here is refused
@@ -73,12 +77,13 @@ internal static class AccessRules
         [Pipelines + "ResolveManualGate"] = new(RuleScope.Org, Role.Operator),
 
         [AccessApi + "WhoAmI"] = new(RuleScope.Authenticated, Role.None),
-        [AccessApi + "CreateToken"] = new(RuleScope.Authenticated, Role.None),
+        [AccessApi + "CreateToken"] = new(RuleScope.Authenticated, Role.None, Changes: true),
         [AccessApi + "ListTokens"] = new(RuleScope.Authenticated, Role.None),
-        [AccessApi + "RevokeToken"] = new(RuleScope.Authenticated, Role.None),
-        [AccessApi + "BindRole"] = new(RuleScope.Authenticated, Role.None),
-        [AccessApi + "UnbindRole"] = new(RuleScope.Authenticated, Role.None),
+        [AccessApi + "RevokeToken"] = new(RuleScope.Authenticated, Role.None, Changes: true),
+        [AccessApi + "BindRole"] = new(RuleScope.Authenticated, Role.None, Changes: true),
+        [AccessApi + "UnbindRole"] = new(RuleScope.Authenticated, Role.None, Changes: true),
         [AccessApi + "ListRoleBindings"] = new(RuleScope.Authenticated, Role.None),
+        [AccessApi + "ListAuditEvents"] = new(RuleScope.Authenticated, Role.None),
 
         ["/grpc.health.v1.Health/Check"] = new(RuleScope.Public, Role.None),
         ["/grpc.health.v1.Health/Watch"] = new(RuleScope.Public, Role.None),

@@ -61,6 +61,7 @@ public static class HostingExtensions
         builder.Services.AddSingleton<IPipelineStore, LiteDbPipelineStore>();
         builder.Services.AddSingleton<ISimulatedInventory, LiteDbSimulatedInventory>();
         builder.Services.AddSingleton<Domain.Access.IAccessStore, LiteDbAccessStore>();
+        builder.Services.AddSingleton<Domain.Access.IAuditStore, LiteDbAuditStore>();
     }
 
     /// <summary>The Domain services.</summary>

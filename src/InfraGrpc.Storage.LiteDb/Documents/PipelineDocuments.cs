@@ -89,3 +89,19 @@ internal sealed class RoleBindingDocument
 
     public string Json { get; set; } = string.Empty;
 }
+
+/// <summary>One audit event; the id is time-ordered, so listing newest first is a reverse scan.</summary>
+internal sealed class AuditEventDocument
+{
+    public const string Collection = "audit_events";
+
+    public string Id { get; set; } = string.Empty;
+
+    public string Org { get; set; } = string.Empty;
+
+    public string Actor { get; set; } = string.Empty;
+
+    public string Method { get; set; } = string.Empty;
+
+    public string Json { get; set; } = string.Empty;
+}

@@ -6,7 +6,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>Tokens, role bindings and whoami over gRPC; <see cref="AccessManager"/> decides who may do what.</summary>
-internal sealed class AccessGrpcService(AccessManager access) : Proto.AccessService.AccessServiceBase
+internal sealed class AccessGrpcService(AccessManager access, IAuditStore audit, Domain.Paging.PageTokens tokens) : Proto.AccessService.AccessServiceBase
 {
     public override Task<Proto.WhoAmIResponse> WhoAmI(Proto.WhoAmIRequest request, ServerCallContext context)
     {
@@ -58,6 +58,36 @@ internal sealed class AccessGrpcService(AccessManager access) : Proto.AccessServ
         response.Bindings.Add((await access.ListBindingsAsync(CallerIdentity.Grants(context), request.Org.Length == 0 ? null : request.Org, context.CancellationToken)).Select(ToProto));
         return response;
     }
+
+    public override async Task<Proto.ListAuditEventsResponse> ListAuditEvents(Proto.ListAuditEventsRequest request, ServerCallContext context)
+    {
+        var grants = CallerIdentity.Grants(context);
+        IReadOnlySet<string>? orgs = grants.Instance >= Role.Admin ? null : grants.ByOrg.Where(kv => kv.Value >= Role.Admin).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+        if (orgs is { Count: 0 })
+        {
+            throw new Domain.Errors.PermissionDeniedException("the audit trail is for admins: of an org (its events) or of the instance (all)", "*", "admin");
+        }
+
+        var scope = Domain.Paging.PageTokens.Scope("audit", request.Org, request.Actor, request.Method, orgs is null ? "*" : string.Join(',', orgs.Order(StringComparer.Ordinal)));
+        var filter = new AuditFilter(Null(request.Org), Null(request.Actor), Null(request.Method), orgs);
+        var page = await audit.ListAsync(filter, tokens.Request(request.PageSize, request.PageToken, scope), context.CancellationToken);
+        var response = new Proto.ListAuditEventsResponse { NextPageToken = tokens.Write(scope, page.NextKey) ?? string.Empty };
+        response.Events.Add(page.Items.Select(e => new Proto.AuditEvent
+        {
+            Id = e.Id,
+            Time = Timestamp.FromDateTimeOffset(e.At),
+            Actor = e.Actor,
+            Method = e.Method,
+            Org = e.Org,
+            Target = e.Target,
+            Outcome = e.Outcome,
+            RequestId = e.RequestId,
+            ClientAddress = e.ClientAddress,
+        }));
+        return response;
+    }
+
+    private static string? Null(string value) => value.Length == 0 ? null : value;
 
     private static Proto.Role ToProto(Role role) => (Proto.Role)(int)role;
 

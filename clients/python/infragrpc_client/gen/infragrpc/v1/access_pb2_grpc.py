@@ -58,6 +58,11 @@ class AccessServiceStub(object):
                 request_serializer=infragrpc_dot_v1_dot_access__pb2.ListRoleBindingsRequest.SerializeToString,
                 response_deserializer=infragrpc_dot_v1_dot_access__pb2.ListRoleBindingsResponse.FromString,
                 )
+        self.ListAuditEvents = channel.unary_unary(
+                '/infragrpc.v1.AccessService/ListAuditEvents',
+                request_serializer=infragrpc_dot_v1_dot_access__pb2.ListAuditEventsRequest.SerializeToString,
+                response_deserializer=infragrpc_dot_v1_dot_access__pb2.ListAuditEventsResponse.FromString,
+                )
 
 
 class AccessServiceServicer(object):
@@ -131,6 +136,16 @@ class AccessServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListAuditEvents(self, request, context):
+        """ListAuditEvents lists the audit trail, newest first: every mutating call and every denial, with who,
+        what, which target, the outcome, when, the request id and the client address. Org admins see their
+        orgs' events; instance admins see all, including those of no org (charts, tokens, denials).
+        Errors: INVALID_ARGUMENT (BadRequest) for page_size and page_token; PERMISSION_DENIED without an admin role.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AccessServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -168,6 +183,11 @@ def add_AccessServiceServicer_to_server(servicer, server):
                     servicer.ListRoleBindings,
                     request_deserializer=infragrpc_dot_v1_dot_access__pb2.ListRoleBindingsRequest.FromString,
                     response_serializer=infragrpc_dot_v1_dot_access__pb2.ListRoleBindingsResponse.SerializeToString,
+            ),
+            'ListAuditEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEvents,
+                    request_deserializer=infragrpc_dot_v1_dot_access__pb2.ListAuditEventsRequest.FromString,
+                    response_serializer=infragrpc_dot_v1_dot_access__pb2.ListAuditEventsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -304,5 +324,22 @@ class AccessService(object):
         return grpc.experimental.unary_unary(request, target, '/infragrpc.v1.AccessService/ListRoleBindings',
             infragrpc_dot_v1_dot_access__pb2.ListRoleBindingsRequest.SerializeToString,
             infragrpc_dot_v1_dot_access__pb2.ListRoleBindingsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListAuditEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/infragrpc.v1.AccessService/ListAuditEvents',
+            infragrpc_dot_v1_dot_access__pb2.ListAuditEventsRequest.SerializeToString,
+            infragrpc_dot_v1_dot_access__pb2.ListAuditEventsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file infragrpc/v1/access.proto.
  */
 export const file_infragrpc_v1_access: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmZyYWdycGMvdjEvYWNjZXNzLnByb3RvEgxpbmZyYWdycGMudjEiOAoHT3JnUm9sZRILCgNvcmcYASABKAkSIAoEcm9sZRgCIAEoDjISLmluZnJhZ3JwYy52MS5Sb2xlIg8KDVdob0FtSVJlcXVlc3QidgoOV2hvQW1JUmVzcG9uc2USDAoEbmFtZRgBIAEoCRIOCgZtZXRob2QYAiABKAkSDgoGZ3JvdXBzGAMgAygJEiQKBXJvbGVzGAQgAygLMhUuaW5mcmFncnBjLnYxLk9yZ1JvbGUSEAoIdG9rZW5faWQYBSABKAki2gEKCEFwaVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFb3duZXIYAyABKAkSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXZva2VfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKY3JlYXRlZF9ieRgHIAEoCSJGChJDcmVhdGVUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVvd25lchgCIAEoCRITCgt0dGxfc2Vjb25kcxgDIAEoAyJMChNDcmVhdGVUb2tlblJlc3BvbnNlEiUKBXRva2VuGAEgASgLMhYuaW5mcmFncnBjLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCSITChFMaXN0VG9rZW5zUmVxdWVzdCI8ChJMaXN0VG9rZW5zUmVzcG9uc2USJgoGdG9rZW5zGAEgAygLMhYuaW5mcmFncnBjLnYxLkFwaVRva2VuIiYKElJldm9rZVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSI8ChNSZXZva2VUb2tlblJlc3BvbnNlEiUKBXRva2VuGAEgASgLMhYuaW5mcmFncnBjLnYxLkFwaVRva2VuIs8BCgtSb2xlQmluZGluZxIKCgJpZBgBIAEoCRILCgNvcmcYAiABKAkSLwoMc3ViamVjdF9raW5kGAMgASgOMhkuaW5mcmFncnBjLnYxLlN1YmplY3RLaW5kEg8KB3N1YmplY3QYBCABKAkSIAoEcm9sZRgFIAEoDjISLmluZnJhZ3JwYy52MS5Sb2xlEhIKCmNyZWF0ZWRfYnkYBiABKAkSLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoIBCg9CaW5kUm9sZVJlcXVlc3QSCwoDb3JnGAEgASgJEi8KDHN1YmplY3Rfa2luZBgCIAEoDjIZLmluZnJhZ3JwYy52MS5TdWJqZWN0S2luZBIPCgdzdWJqZWN0GAMgASgJEiAKBHJvbGUYBCABKA4yEi5pbmZyYWdycGMudjEuUm9sZSI+ChBCaW5kUm9sZVJlc3BvbnNlEioKB2JpbmRpbmcYASABKAsyGS5pbmZyYWdycGMudjEuUm9sZUJpbmRpbmciJwoRVW5iaW5kUm9sZVJlcXVlc3QSEgoKYmluZGluZ19pZBgBIAEoCSIUChJVbmJpbmRSb2xlUmVzcG9uc2UiJgoXTGlzdFJvbGVCaW5kaW5nc1JlcXVlc3QSCwoDb3JnGAEgASgJIkcKGExpc3RSb2xlQmluZGluZ3NSZXNwb25zZRIrCghiaW5kaW5ncxgBIAMoCzIZLmluZnJhZ3JwYy52MS5Sb2xlQmluZGluZypQCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1ZJRVdFUhABEhEKDVJPTEVfT1BFUkFUT1IQAhIOCgpST0xFX0FETUlOEAMqcgoLU3ViamVjdEtpbmQSHAoYU1VCSkVDVF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRU1VCSkVDVF9LSU5EX1VTRVIQARIWChJTVUJKRUNUX0tJTkRfR1JPVVAQAhIWChJTVUJKRUNUX0tJTkRfVE9LRU4QAzLMBAoNQWNjZXNzU2VydmljZRJDCgZXaG9BbUkSGy5pbmZyYWdycGMudjEuV2hvQW1JUmVxdWVzdBocLmluZnJhZ3JwYy52MS5XaG9BbUlSZXNwb25zZRJSCgtDcmVhdGVUb2tlbhIgLmluZnJhZ3JwYy52MS5DcmVhdGVUb2tlblJlcXVlc3QaIS5pbmZyYWdycGMudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJPCgpMaXN0VG9rZW5zEh8uaW5mcmFncnBjLnYxLkxpc3RUb2tlbnNSZXF1ZXN0GiAuaW5mcmFncnBjLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJSCgtSZXZva2VUb2tlbhIgLmluZnJhZ3JwYy52MS5SZXZva2VUb2tlblJlcXVlc3QaIS5pbmZyYWdycGMudjEuUmV2b2tlVG9rZW5SZXNwb25zZRJJCghCaW5kUm9sZRIdLmluZnJhZ3JwYy52MS5CaW5kUm9sZVJlcXVlc3QaHi5pbmZyYWdycGMudjEuQmluZFJvbGVSZXNwb25zZRJPCgpVbmJpbmRSb2xlEh8uaW5mcmFncnBjLnYxLlVuYmluZFJvbGVSZXF1ZXN0GiAuaW5mcmFncnBjLnYxLlVuYmluZFJvbGVSZXNwb25zZRJhChBMaXN0Um9sZUJpbmRpbmdzEiUuaW5mcmFncnBjLnYxLkxpc3RSb2xlQmluZGluZ3NSZXF1ZXN0GiYuaW5mcmFncnBjLnYxLkxpc3RSb2xlQmluZGluZ3NSZXNwb25zZUIZqgIWSW5mcmFHcnBjLkNvbnRyYWN0cy5WMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("ChlpbmZyYWdycGMvdjEvYWNjZXNzLnByb3RvEgxpbmZyYWdycGMudjEiOAoHT3JnUm9sZRILCgNvcmcYASABKAkSIAoEcm9sZRgCIAEoDjISLmluZnJhZ3JwYy52MS5Sb2xlIg8KDVdob0FtSVJlcXVlc3QidgoOV2hvQW1JUmVzcG9uc2USDAoEbmFtZRgBIAEoCRIOCgZtZXRob2QYAiABKAkSDgoGZ3JvdXBzGAMgAygJEiQKBXJvbGVzGAQgAygLMhUuaW5mcmFncnBjLnYxLk9yZ1JvbGUSEAoIdG9rZW5faWQYBSABKAki2gEKCEFwaVRva2VuEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFb3duZXIYAyABKAkSLwoLY3JlYXRlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXZva2VfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKY3JlYXRlZF9ieRgHIAEoCSJGChJDcmVhdGVUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVvd25lchgCIAEoCRITCgt0dGxfc2Vjb25kcxgDIAEoAyJMChNDcmVhdGVUb2tlblJlc3BvbnNlEiUKBXRva2VuGAEgASgLMhYuaW5mcmFncnBjLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCSITChFMaXN0VG9rZW5zUmVxdWVzdCI8ChJMaXN0VG9rZW5zUmVzcG9uc2USJgoGdG9rZW5zGAEgAygLMhYuaW5mcmFncnBjLnYxLkFwaVRva2VuIiYKElJldm9rZVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSI8ChNSZXZva2VUb2tlblJlc3BvbnNlEiUKBXRva2VuGAEgASgLMhYuaW5mcmFncnBjLnYxLkFwaVRva2VuIs8BCgtSb2xlQmluZGluZxIKCgJpZBgBIAEoCRILCgNvcmcYAiABKAkSLwoMc3ViamVjdF9raW5kGAMgASgOMhkuaW5mcmFncnBjLnYxLlN1YmplY3RLaW5kEg8KB3N1YmplY3QYBCABKAkSIAoEcm9sZRgFIAEoDjISLmluZnJhZ3JwYy52MS5Sb2xlEhIKCmNyZWF0ZWRfYnkYBiABKAkSLwoLY3JlYXRlX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoIBCg9CaW5kUm9sZVJlcXVlc3QSCwoDb3JnGAEgASgJEi8KDHN1YmplY3Rfa2luZBgCIAEoDjIZLmluZnJhZ3JwYy52MS5TdWJqZWN0S2luZBIPCgdzdWJqZWN0GAMgASgJEiAKBHJvbGUYBCABKA4yEi5pbmZyYWdycGMudjEuUm9sZSI+ChBCaW5kUm9sZVJlc3BvbnNlEioKB2JpbmRpbmcYASABKAsyGS5pbmZyYWdycGMudjEuUm9sZUJpbmRpbmciJwoRVW5iaW5kUm9sZVJlcXVlc3QSEgoKYmluZGluZ19pZBgBIAEoCSIUChJVbmJpbmRSb2xlUmVzcG9uc2UiJgoXTGlzdFJvbGVCaW5kaW5nc1JlcXVlc3QSCwoDb3JnGAEgASgJIkcKGExpc3RSb2xlQmluZGluZ3NSZXNwb25zZRIrCghiaW5kaW5ncxgBIAMoCzIZLmluZnJhZ3JwYy52MS5Sb2xlQmluZGluZyK7AQoKQXVkaXRFdmVudBIKCgJpZBgBIAEoCRIoCgR0aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVhY3RvchgDIAEoCRIOCgZtZXRob2QYBCABKAkSCwoDb3JnGAUgASgJEg4KBnRhcmdldBgGIAEoCRIPCgdvdXRjb21lGAcgASgJEhIKCnJlcXVlc3RfaWQYCCABKAkSFgoOY2xpZW50X2FkZHJlc3MYCSABKAkiawoWTGlzdEF1ZGl0RXZlbnRzUmVxdWVzdBILCgNvcmcYASABKAkSDQoFYWN0b3IYAiABKAkSDgoGbWV0aG9kGAMgASgJEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJIlwKF0xpc3RBdWRpdEV2ZW50c1Jlc3BvbnNlEigKBmV2ZW50cxgBIAMoCzIYLmluZnJhZ3JwYy52MS5BdWRpdEV2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSpQCgRSb2xlEhQKEFJPTEVfVU5TUEVDSUZJRUQQABIPCgtST0xFX1ZJRVdFUhABEhEKDVJPTEVfT1BFUkFUT1IQAhIOCgpST0xFX0FETUlOEAMqcgoLU3ViamVjdEtpbmQSHAoYU1VCSkVDVF9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRU1VCSkVDVF9LSU5EX1VTRVIQARIWChJTVUJKRUNUX0tJTkRfR1JPVVAQAhIWChJTVUJKRUNUX0tJTkRfVE9LRU4QAzKsBQoNQWNjZXNzU2VydmljZRJDCgZXaG9BbUkSGy5pbmZyYWdycGMudjEuV2hvQW1JUmVxdWVzdBocLmluZnJhZ3JwYy52MS5XaG9BbUlSZXNwb25zZRJSCgtDcmVhdGVUb2tlbhIgLmluZnJhZ3JwYy52MS5DcmVhdGVUb2tlblJlcXVlc3QaIS5pbmZyYWdycGMudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJPCgpMaXN0VG9rZW5zEh8uaW5mcmFncnBjLnYxLkxpc3RUb2tlbnNSZXF1ZXN0GiAuaW5mcmFncnBjLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJSCgtSZXZva2VUb2tlbhIgLmluZnJhZ3JwYy52MS5SZXZva2VUb2tlblJlcXVlc3QaIS5pbmZyYWdycGMudjEuUmV2b2tlVG9rZW5SZXNwb25zZRJJCghCaW5kUm9sZRIdLmluZnJhZ3JwYy52MS5CaW5kUm9sZVJlcXVlc3QaHi5pbmZyYWdycGMudjEuQmluZFJvbGVSZXNwb25zZRJPCgpVbmJpbmRSb2xlEh8uaW5mcmFncnBjLnYxLlVuYmluZFJvbGVSZXF1ZXN0GiAuaW5mcmFncnBjLnYxLlVuYmluZFJvbGVSZXNwb25zZRJhChBMaXN0Um9sZUJpbmRpbmdzEiUuaW5mcmFncnBjLnYxLkxpc3RSb2xlQmluZGluZ3NSZXF1ZXN0GiYuaW5mcmFncnBjLnYxLkxpc3RSb2xlQmluZGluZ3NSZXNwb25zZRJeCg9MaXN0QXVkaXRFdmVudHMSJC5pbmZyYWdycGMudjEuTGlzdEF1ZGl0RXZlbnRzUmVxdWVzdBolLmluZnJhZ3JwYy52MS5MaXN0QXVkaXRFdmVudHNSZXNwb25zZUIZqgIWSW5mcmFHcnBjLkNvbnRyYWN0cy5WMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * OrgRole is one role the caller holds.
@@ -515,6 +515,160 @@ export const ListRoleBindingsResponseSchema: GenMessage<ListRoleBindingsResponse
   messageDesc(file_infragrpc_v1_access, 16);
 
 /**
+ * AuditEvent is one recorded call.
+ *
+ * @generated from message infragrpc.v1.AuditEvent
+ */
+export type AuditEvent = Message<"infragrpc.v1.AuditEvent"> & {
+  /**
+   * The event id (time-ordered).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * When the call was made.
+   *
+   * @generated from field: google.protobuf.Timestamp time = 2;
+   */
+  time?: Timestamp | undefined;
+
+  /**
+   * The authenticated identity (`anonymous` when there was none).
+   *
+   * @generated from field: string actor = 3;
+   */
+  actor: string;
+
+  /**
+   * The RPC, e.g. `infragrpc.v1.InfraProjectService/UpdateProject`.
+   *
+   * @generated from field: string method = 4;
+   */
+  method: string;
+
+  /**
+   * The org the call acted in; `*` when it acted in none (charts, tokens, bindings to the instance).
+   *
+   * @generated from field: string org = 5;
+   */
+  org: string;
+
+  /**
+   * What it acted on: a project address, a pipeline id, a chart, a token or binding id.
+   *
+   * @generated from field: string target = 6;
+   */
+  target: string;
+
+  /**
+   * The gRPC status code name, e.g. `OK`, `PERMISSION_DENIED`.
+   *
+   * @generated from field: string outcome = 7;
+   */
+  outcome: string;
+
+  /**
+   * The caller's `x-request-id` header, or one the server made up.
+   *
+   * @generated from field: string request_id = 8;
+   */
+  requestId: string;
+
+  /**
+   * The client address as the server saw it.
+   *
+   * @generated from field: string client_address = 9;
+   */
+  clientAddress: string;
+};
+
+/**
+ * Describes the message infragrpc.v1.AuditEvent.
+ * Use `create(AuditEventSchema)` to create a new message.
+ */
+export const AuditEventSchema: GenMessage<AuditEvent> = /*@__PURE__*/
+  messageDesc(file_infragrpc_v1_access, 17);
+
+/**
+ * ListAuditEventsRequest filters the audit trail.
+ *
+ * @generated from message infragrpc.v1.ListAuditEventsRequest
+ */
+export type ListAuditEventsRequest = Message<"infragrpc.v1.ListAuditEventsRequest"> & {
+  /**
+   * Only this org (`*` for events of no org).
+   *
+   * @generated from field: string org = 1;
+   */
+  org: string;
+
+  /**
+   * Only this actor.
+   *
+   * @generated from field: string actor = 2;
+   */
+  actor: string;
+
+  /**
+   * Only this RPC (full name or method name).
+   *
+   * @generated from field: string method = 3;
+   */
+  method: string;
+
+  /**
+   * The maximum number of events (default 50, at most 500).
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * The next_page_token of a previous response.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message infragrpc.v1.ListAuditEventsRequest.
+ * Use `create(ListAuditEventsRequestSchema)` to create a new message.
+ */
+export const ListAuditEventsRequestSchema: GenMessage<ListAuditEventsRequest> = /*@__PURE__*/
+  messageDesc(file_infragrpc_v1_access, 18);
+
+/**
+ * ListAuditEventsResponse is one page of events.
+ *
+ * @generated from message infragrpc.v1.ListAuditEventsResponse
+ */
+export type ListAuditEventsResponse = Message<"infragrpc.v1.ListAuditEventsResponse"> & {
+  /**
+   * The events, newest first.
+   *
+   * @generated from field: repeated infragrpc.v1.AuditEvent events = 1;
+   */
+  events: AuditEvent[];
+
+  /**
+   * The token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message infragrpc.v1.ListAuditEventsResponse.
+ * Use `create(ListAuditEventsResponseSchema)` to create a new message.
+ */
+export const ListAuditEventsResponseSchema: GenMessage<ListAuditEventsResponse> = /*@__PURE__*/
+  messageDesc(file_infragrpc_v1_access, 19);
+
+/**
  * Role is what a subject may do in an org.
  *
  * @generated from enum infragrpc.v1.Role
@@ -689,6 +843,19 @@ export const AccessService: GenService<{
     methodKind: "unary";
     input: typeof ListRoleBindingsRequestSchema;
     output: typeof ListRoleBindingsResponseSchema;
+  },
+  /**
+   * ListAuditEvents lists the audit trail, newest first: every mutating call and every denial, with who,
+   * what, which target, the outcome, when, the request id and the client address. Org admins see their
+   * orgs' events; instance admins see all, including those of no org (charts, tokens, denials).
+   * Errors: INVALID_ARGUMENT (BadRequest) for page_size and page_token; PERMISSION_DENIED without an admin role.
+   *
+   * @generated from rpc infragrpc.v1.AccessService.ListAuditEvents
+   */
+  listAuditEvents: {
+    methodKind: "unary";
+    input: typeof ListAuditEventsRequestSchema;
+    output: typeof ListAuditEventsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_infragrpc_v1_access, 0);
