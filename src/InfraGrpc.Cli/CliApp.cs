@@ -9,6 +9,7 @@ internal static class CliApp
     public const string ServerVariable = "INFRAGRPC_SERVER";
     public const string DefaultServer = "http://localhost:50051";
     public const string TokenVariable = "INFRAGRPC_TOKEN";
+    public const string CaVariable = "INFRAGRPC_CA_FILE";
 
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
@@ -17,6 +18,7 @@ internal static class CliApp
         root.Options.Add(options.Server);
         root.Options.Add(options.Output);
         root.Options.Add(options.TokenFile);
+        root.Options.Add(options.CaFile);
         root.Subcommands.Add(ChartCommands.Create(options));
         root.Subcommands.Add(ProjectCommands.Create(options));
         root.Subcommands.Add(GetCommands.Create(options));

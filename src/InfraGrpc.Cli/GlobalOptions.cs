@@ -23,6 +23,11 @@ internal sealed class GlobalOptions
             DefaultValueFactory = _ => "table",
         };
         Output.AcceptOnlyFromAmong("table", "json", "yaml");
+        CaFile = new Option<string?>("--ca-file")
+        {
+            Description = $"A PEM file of the CA that signed the server's certificate, for https:// servers it does not already trust (default ${CliApp.CaVariable})",
+            Recursive = true,
+        };
         TokenFile = new Option<string?>("--token-file")
         {
             Description = $"A file holding the bearer token (default ${CliApp.TokenVariable}); never put a token on the command line",
@@ -38,6 +43,8 @@ internal sealed class GlobalOptions
 
     public Option<string?> TokenFile { get; }
 
+    public Option<string?> CaFile { get; }
+
     public GrpcChannel OpenChannel(ParseResult result)
     {
         var address = result.GetValue(Server)!;
@@ -47,6 +54,11 @@ internal sealed class GlobalOptions
         }
 
         var channelOptions = new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 };
+        var caFile = result.GetValue(CaFile) is { Length: > 0 } given ? given : Environment.GetVariable(CliApp.CaVariable);
+        if (caFile is { Length: > 0 })
+        {
+            channelOptions.HttpHandler = TrustingOnly(caFile);
+        }
         if (Token(result) is { } token)
         {
             channelOptions.Credentials = ChannelCredentials.Create(
@@ -62,6 +74,37 @@ internal sealed class GlobalOptions
         }
 
         return GrpcChannel.ForAddress(uri, channelOptions);
+    }
+
+    // Trusts the server's certificate only when it chains to the given CA.
+    private static SocketsHttpHandler TrustingOnly(string caFile)
+    {
+        var authorities = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            authorities.ImportFromPemFile(caFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new UsageException($"--ca-file {caFile} cannot be read as PEM: {e.Message}");
+        }
+
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+            using var presented = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
+            return chain.Build(presented);
+        };
+        return handler;
     }
 
     // --token-file, else $INFRAGRPC_TOKEN; none means anonymous.

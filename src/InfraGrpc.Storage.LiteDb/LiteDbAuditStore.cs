@@ -23,6 +23,21 @@ public sealed class LiteDbAuditStore(LiteDbStore store) : IAuditStore
         return Task.CompletedTask;
     }
 
+    public Task SetOutcomeAsync(string id, string outcome, CancellationToken cancellationToken = default)
+    {
+        store.InTransaction(() =>
+        {
+            if (Events.FindById(id) is not { } document)
+            {
+                return false;
+            }
+
+            document.Json = RecordJson.Serialize(RecordJson.Deserialize<AuditEvent>(document.Json) with { Outcome = outcome });
+            return Events.Update(document);
+        });
+        return Task.CompletedTask;
+    }
+
     public Task<Page<AuditEvent>> ListAsync(AuditFilter filter, PageRequest page, CancellationToken cancellationToken = default) =>
         Task.FromResult(store.Read(() =>
         {

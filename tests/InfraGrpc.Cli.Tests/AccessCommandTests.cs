@@ -20,6 +20,7 @@ public sealed class AccessCommandTests(SecuredServerFixture server) : IClassFixt
         var bound = await CliRunner.RunWithAsync(server.Host, ada, true, "access", "bind", "acme", "--user", "newbie", "--role", "viewer");
         var listed = await CliRunner.RunWithAsync(server.Host, ada, true, "access", "list", "--org", "acme");
         var anonymous = await CliRunner.RunAsync(server.Host, "infra-project", "list");
+        var audit = await CliRunner.RunWithAsync(server.Host, ada, true, "audit", "--method", "BindRole", "-o", "json");
 
         Assert.Equal(0, whoami.ExitCode);
         Assert.Contains("ada (token)", whoami.Out, StringComparison.Ordinal);
@@ -31,6 +32,9 @@ public sealed class AccessCommandTests(SecuredServerFixture server) : IClassFixt
         Assert.Contains("newbie", listed.Out, StringComparison.Ordinal);
         Assert.NotEqual(0, anonymous.ExitCode);
         Assert.Contains("Bearer", anonymous.Error, StringComparison.Ordinal);
+        Assert.Equal(0, audit.ExitCode);
+        Assert.Contains("\"target\": \"newbie\"", audit.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Tokens["ada"]!, audit.Out, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -5,7 +5,7 @@ using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Cli.Commands;
 
-/// <summary><c>infractl whoami</c>, <c>token create|list|revoke</c> and <c>access bind|unbind|list</c>.</summary>
+/// <summary><c>infractl whoami</c>, <c>token create|list|revoke</c>, <c>access bind|unbind|list</c> and <c>audit</c>.</summary>
 internal static class AccessCommands
 {
     public static IEnumerable<Command> Create(GlobalOptions options)
@@ -21,6 +21,33 @@ internal static class AccessCommands
         access.Subcommands.Add(Unbind(options));
         access.Subcommands.Add(ListBindings(options));
         yield return access;
+        yield return Audit(options);
+    }
+
+    private static Command Audit(GlobalOptions options)
+    {
+        var org = new Option<string>("--org") { Description = "Only this org (* for events of no org)", DefaultValueFactory = _ => string.Empty };
+        var actor = new Option<string>("--actor") { Description = "Only this actor", DefaultValueFactory = _ => string.Empty };
+        var method = new Option<string>("--method") { Description = "Only this RPC, e.g. UpdateProject", DefaultValueFactory = _ => string.Empty };
+        var limit = new Option<int>("--limit") { Description = "How many events (newest first)", DefaultValueFactory = _ => 50 };
+        var command = new Command("audit", "The audit trail: who changed what, and every denial (admins)") { org, actor, method, limit };
+        return command.Action(options, async context =>
+        {
+            var response = await Client(context).ListAuditEventsAsync(
+                new Proto.ListAuditEventsRequest { Org = context.Value(org), Actor = context.Value(actor), Method = context.Value(method), PageSize = context.Value(limit) },
+                cancellationToken: context.CancellationToken);
+            context.Printer.Print(response, console =>
+            {
+                var table = Printer.Table("TIME", "ACTOR", "RPC", "ORG", "TARGET", "OUTCOME", "FROM");
+                foreach (var e in response.Events)
+                {
+                    table.AddRow(Printer.Time(e.Time), Printer.Escape(e.Actor), Printer.Escape(e.Method[(e.Method.LastIndexOf('/') + 1)..]), Printer.Escape(e.Org), Printer.Escape(e.Target), Printer.Escape(e.Outcome), Printer.Escape(e.ClientAddress));
+                }
+
+                console.Write(table);
+            });
+            return ExitCodes.Success;
+        });
     }
 
     private static Command WhoAmI(GlobalOptions options)

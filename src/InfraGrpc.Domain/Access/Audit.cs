@@ -14,5 +14,8 @@ public interface IAuditStore
 {
     Task AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets the outcome of an event appended before its call ran.</summary>
+    Task SetOutcomeAsync(string id, string outcome, CancellationToken cancellationToken = default);
+
     Task<Page<AuditEvent>> ListAsync(AuditFilter filter, PageRequest page, CancellationToken cancellationToken = default);
 }

@@ -13,7 +13,7 @@ namespace InfraGrpc.Server.Access;
 /// (so before a stream's first message). The identity and its grants travel in the call's user state;
 /// <see cref="Grpc.CallerIdentity"/> reads the actor from there, never from the request.
 /// </summary>
-internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit, ProjectService projects, PipelineQueries pipelines) : Interceptor
+internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit, ProjectService projects, PipelineQueries pipelines, ILogger<AccessInterceptor> logger) : Interceptor
 {
     public const string IdentityKey = "infragrpc.identity";
     public const string GrantsKey = "infragrpc.grants";
@@ -43,38 +43,84 @@ internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit,
         });
 
     // Authorises, runs, and records in the audit trail every denial and every call that changes something.
+    // A change is recorded before it runs (PENDING), so a change the trail cannot record does not happen;
+    // its outcome is filled in afterwards, and if that last write fails the event says PENDING, never less.
     private async Task<TResult> AuditedAsync<TRequest, TResult>(TRequest request, ServerCallContext context, Func<Task<TResult>> work)
     {
-        Target? target = null;
-        var authorised = false;
         var rule = AccessRules.Table.GetValueOrDefault(context.Method);
+        Target? target;
         try
         {
             target = await AuthoriseAsync(request, context);
-            authorised = true;
-            var result = await work();
-            if (rule?.Mutates == true)
-            {
-                await RecordAsync(context, request, target, "OK");
-            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await RecordDenialAsync(context, request, OutcomeOf(e));
+            throw;
+        }
 
+        if (rule?.Mutates != true)
+        {
+            return await work();
+        }
+
+        var id = await RecordAsync(context, request, target, "PENDING");
+        var outcome = StatusCode.Unknown.ToString();
+        try
+        {
+            var result = await work();
+            outcome = StatusCode.OK.ToString();
             return result;
         }
-        catch (Exception e) when ((!authorised || rule?.Mutates == true) && e is not OperationCanceledException)
+        catch (Exception e)
         {
-            await RecordAsync(context, request, target, OutcomeOf(e));
+            outcome = e is OperationCanceledException ? StatusCode.Cancelled.ToString() : OutcomeOf(e);
             throw;
+        }
+        finally
+        {
+            await SetOutcomeAsync(id, outcome);
         }
     }
 
-    private async Task RecordAsync<TRequest>(ServerCallContext context, TRequest request, Target? target, string outcome)
+    private async Task RecordDenialAsync<TRequest>(ServerCallContext context, TRequest request, string outcome)
+    {
+        try
+        {
+            await RecordAsync(context, request, null, outcome);
+        }
+#pragma warning disable CA1031 // The denial is what the caller must get; a trail that cannot be written is logged.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Logging.Log.AuditFailed(logger, context.Method, e.GetType().Name);
+        }
+    }
+
+    private async Task SetOutcomeAsync(string id, string outcome)
+    {
+        try
+        {
+            await audit.SetOutcomeAsync(id, outcome);
+        }
+#pragma warning disable CA1031 // The call already ran; its event stays PENDING rather than turning the answer into an error.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Logging.Log.AuditFailed(logger, id, e.GetType().Name);
+        }
+    }
+
+    private async Task<string> RecordAsync<TRequest>(ServerCallContext context, TRequest request, Target? target, string outcome)
     {
         var identity = Grpc.CallerIdentity.Of(context);
         var requestId = context.RequestHeaders.GetValue("x-request-id") is { Length: > 0 and <= 128 } given && !given.Any(char.IsControl) ? given : Guid.NewGuid().ToString("N");
         target ??= context.UserState.TryGetValue(TargetKey, out var resolved) ? resolved as Target : null;
         var (org, what) = target is not null ? (target.Org, target.Address) : Describe(request);
+        var id = Guid.CreateVersion7().ToString("N");
         await audit.AppendAsync(new AuditEvent(
-            Guid.CreateVersion7().ToString("N"), DateTimeOffset.UtcNow, identity.Name, context.Method.TrimStart('/'), org, Domain.Errors.Excerpt.Of(what), outcome, requestId, context.Peer ?? string.Empty));
+            id, DateTimeOffset.UtcNow, identity.Name, context.Method.TrimStart('/'), org, Domain.Errors.Excerpt.Of(what), outcome, requestId, context.Peer ?? string.Empty));
+        return id;
     }
 
     // The target of a call that names no project or pipeline: a chart, a token, a binding.
@@ -113,7 +159,12 @@ internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit,
             throw new PermissionDeniedException($"{context.Method} has no access rule; it is refused", RoleBinding.Instance, "admin");
         }
 
-        var identity = await access.AuthenticateAsync(Bearer(context), context.CancellationToken);
+        var bearer = Bearer(context);
+
+        // A client certificate got past the TLS handshake only if it chains to the configured client CA.
+        var identity = bearer is null && context.GetHttpContext().Connection.ClientCertificate is { } certificate
+            ? new Identity(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false), "certificate", [], null)
+            : await access.AuthenticateAsync(bearer, context.CancellationToken);
         var grants = await access.GrantsAsync(identity, context.CancellationToken);
         context.UserState[IdentityKey] = identity;
         context.UserState[GrantsKey] = grants;

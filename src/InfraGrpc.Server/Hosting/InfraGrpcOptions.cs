@@ -25,6 +25,28 @@ public sealed class InfraGrpcOptions
 
     /// <summary>Authentication and authorisation: <c>InfraGrpc:Auth:…</c>.</summary>
     public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>TLS: <c>InfraGrpc:Tls:…</c>. With it, one https port serves gRPC and HTTP/1.1 (ALPN).</summary>
+    public TlsOptions Tls { get; set; } = new();
+}
+
+/// <summary>
+/// TLS from PEM files. With a certificate, <c>GrpcUrl</c> is an https:// address whose one port serves gRPC
+/// (HTTP/2) and webhooks (HTTP/1.1), chosen by ALPN; the cleartext HTTP listener stays closed unless
+/// <see cref="AllowCleartextHttp"/>. With <see cref="ClientCaFile"/>, clients may present a certificate
+/// signed by that CA (mTLS); its common name is their identity, and any other certificate is refused.
+/// </summary>
+public sealed class TlsOptions
+{
+    public string? CertificateFile { get; set; }
+
+    public string? KeyFile { get; set; }
+
+    public string? ClientCaFile { get; set; }
+
+    public bool AllowCleartextHttp { get; set; }
+
+    public bool Enabled => !string.IsNullOrEmpty(CertificateFile);
 }
 
 /// <summary>

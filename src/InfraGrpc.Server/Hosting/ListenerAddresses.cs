@@ -10,18 +10,22 @@ public sealed class ListenerAddresses
 
     internal ListenOptions? Http { get; set; }
 
+    /// <summary>Whether the listeners serve TLS.</summary>
+    internal bool Tls { get; set; }
+
     /// <summary>The bound gRPC address, e.g. <c>http://127.0.0.1:50051</c>.</summary>
-    public Uri GrpcUri => ToUri(Grpc);
+    public Uri GrpcUri => ToUri(Grpc, Tls);
 
     /// <summary>The bound HTTP/1.1 address.</summary>
-    public Uri HttpUri => ToUri(Http);
+    public Uri HttpUri => ToUri(Http, Tls && Http == Grpc);
 
-    private static Uri ToUri(ListenOptions? options)
+    private static Uri ToUri(ListenOptions? options, bool tls)
     {
         var endpoint = options?.IPEndPoint ?? throw new InvalidOperationException("the server has not started");
         var host = endpoint.Address.Equals(IPAddress.IPv6Loopback) ? "[::1]"
             : endpoint.Address.Equals(IPAddress.IPv6Any) || endpoint.Address.Equals(IPAddress.Any) ? "localhost"
             : endpoint.Address.ToString();
-        return new Uri($"http://{host}:{endpoint.Port}");
+        var scheme = tls ? "https" : "http";
+        return new Uri($"{scheme}://{host}:{endpoint.Port}");
     }
 }

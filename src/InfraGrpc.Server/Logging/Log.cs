@@ -35,4 +35,7 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Warning, "Built-in chart in {Directory} was not loaded: {Problem}")]
     public static partial void BuiltInChartRejected(ILogger logger, string directory, string problem);
+
+    [LoggerMessage(50, LogLevel.Error, "The audit trail could not record {What}: {Error}")]
+    public static partial void AuditFailed(ILogger logger, string what, string error);
 }
