@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using Xunit.Abstractions;
 using Proto = InfraGrpc.Contracts.V1;
 
@@ -27,7 +30,11 @@ public sealed class SecuredServerFixture : IAsyncLifetime
     {
         var file = Path.Combine(_secrets, "bootstrap-token");
         await File.WriteAllTextAsync(file, Bootstrap + "\n");
-        Host = await ServerHost.StartAsync(null, "--InfraGrpc:Simulated:Latency=00:00:00", $"--InfraGrpc:Auth:BootstrapTokenFile={file}");
+        var jwks = Path.Combine(_secrets, "jwks.json");
+        await File.WriteAllTextAsync(jwks, Jwts.KeySet(_signing, "k1"));
+        Host = await ServerHost.StartAsync(
+            null, "--InfraGrpc:Simulated:Latency=00:00:00", $"--InfraGrpc:Auth:BootstrapTokenFile={file}",
+            $"--InfraGrpc:Auth:Jwt:Issuer={Jwts.Issuer}", $"--InfraGrpc:Auth:Jwt:Audience={Jwts.Audience}", $"--InfraGrpc:Auth:Jwt:JwksFile={jwks}");
         var admin = Clients.As(Bootstrap);
         await Api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = LifecycleChart.Files() }, admin);
         var created = await Api.Projects.CreateProjectAsync(LifecycleChart.CreateIn("acme", "matrix", "dev", "a", "b>a"), admin);
@@ -52,13 +59,50 @@ public sealed class SecuredServerFixture : IAsyncLifetime
         }
 
         Tokens["anonymous"] = null;
+
+        // JWTs: one for a member of a group bound as operator in acme, and three that must be refused.
+        await Api.Access.BindRoleAsync(new Proto.BindRoleRequest { Org = "acme", SubjectKind = Proto.SubjectKind.Group, Subject = "acme-ops", Role = Proto.Role.Operator }, admin);
+        using var stranger = RSA.Create(2048);
+        var now = DateTime.UtcNow;
+        Tokens["jwt-ops"] = Jwts.Make(_signing, "k1", Jwts.Audience, "jane", ["acme-ops"], now.AddMinutes(-1), now.AddHours(1));
+        Tokens["jwt-expired"] = Jwts.Make(_signing, "k1", Jwts.Audience, "jane", ["acme-ops"], now.AddHours(-2), now.AddHours(-1));
+        Tokens["jwt-wrong-key"] = Jwts.Make(stranger, "k1", Jwts.Audience, "jane", ["acme-ops"], now.AddMinutes(-1), now.AddHours(1));
+        Tokens["jwt-wrong-audience"] = Jwts.Make(_signing, "k1", "someone-else", "jane", ["acme-ops"], now.AddMinutes(-1), now.AddHours(1));
     }
+
+    private readonly RSA _signing = RSA.Create(2048);
 
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
         Directory.Delete(Host.DataDirectory, recursive: true);
         Directory.Delete(_secrets, recursive: true);
+        _signing.Dispose();
+    }
+}
+
+/// <summary>JWTs and a JWKS made by the tests, as an OIDC identity provider would.</summary>
+public static class Jwts
+{
+    public const string Issuer = "https://idp.example.test";
+    public const string Audience = "infragrpc";
+
+    public static string Make(RSA key, string keyId, string audience, string subject, string[] groups, DateTime notBefore, DateTime expires) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            NotBefore = notBefore,
+            IssuedAt = notBefore,
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = subject, ["groups"] = groups },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(key) { KeyId = keyId }, SecurityAlgorithms.RsaSha256),
+        });
+
+    public static string KeySet(RSA key, string keyId)
+    {
+        var parameters = key.ExportParameters(false);
+        return $$"""{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"{{keyId}}","n":"{{Base64UrlEncoder.Encode(parameters.Modulus)}}","e":"{{Base64UrlEncoder.Encode(parameters.Exponent)}}"}]}""";
     }
 }
 
@@ -142,6 +186,10 @@ public sealed class AccessMatrixTests(SecuredServerFixture server, ITestOutputHe
         ["otto"] = (2, 2, true),
         ["ada"] = (3, 3, true),
         ["olga"] = (0, 3, true),
+        ["jwt-ops"] = (2, 2, true),
+        ["jwt-expired"] = (2, 2, false),
+        ["jwt-wrong-key"] = (2, 2, false),
+        ["jwt-wrong-audience"] = (2, 2, false),
     };
 
     private static IEnumerable<MethodDescriptor> Contract =>
@@ -249,6 +297,23 @@ public sealed class AccessMatrixTests(SecuredServerFixture server, ITestOutputHe
         Assert.Contains(forInstance, e => e.Actor == "anonymous" && e.Outcome == "Unauthenticated" && e.Target == server.ProjectId);
         Assert.DoesNotContain(forInstance.ToString(), server.Tokens["ada"]!, StringComparison.Ordinal);
         Assert.Equal("PERMISSION_DENIED", RpcAssert.Info(forVera).Reason);
+    }
+
+    [Fact]
+    public async Task AJwtNamesItsSubject_AndItsGroupsBindRoles_AndABadOneSaysWhatIsWrong()
+    {
+        var me = await server.Api.Access.WhoAmIAsync(new Proto.WhoAmIRequest(), Clients.As(server.Tokens["jwt-ops"]!));
+        var expired = await RpcAssert.ThrowsAsync(StatusCode.Unauthenticated, async () => await server.Api.Access.WhoAmIAsync(new Proto.WhoAmIRequest(), Clients.As(server.Tokens["jwt-expired"]!)));
+        var wrongKey = await RpcAssert.ThrowsAsync(StatusCode.Unauthenticated, async () => await server.Api.Access.WhoAmIAsync(new Proto.WhoAmIRequest(), Clients.As(server.Tokens["jwt-wrong-key"]!)));
+        var wrongAudience = await RpcAssert.ThrowsAsync(StatusCode.Unauthenticated, async () => await server.Api.Access.WhoAmIAsync(new Proto.WhoAmIRequest(), Clients.As(server.Tokens["jwt-wrong-audience"]!)));
+
+        Assert.Equal(("jane", "jwt"), (me.Name, me.Method));
+        Assert.Equal(["acme-ops"], me.Groups);
+        Assert.Contains(me.Roles, r => r.Org == "acme" && r.Role == Proto.Role.Operator);
+        Assert.Contains("expired", expired.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("signature", wrongKey.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("audience", wrongAudience.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Tokens["jwt-expired"]![..20], expired.Status.Detail, StringComparison.Ordinal);
     }
 
     private static Outcome Expect(Need need, (int InAcme, int Anywhere, bool Valid) holds)

@@ -11,6 +11,9 @@ namespace InfraGrpc.Domain.Access;
 /// <param name="ConfiguredBindings">Role bindings from configuration.</param>
 public sealed record AccessSettings(bool Open, IReadOnlyDictionary<string, string> ConfiguredTokens, IReadOnlyList<RoleBinding> ConfiguredBindings)
 {
+    /// <summary>JWTs from an identity provider are accepted (checked by the host's JWT bearer handler).</summary>
+    public bool Jwt { get; init; }
+
     /// <summary>The identity of the bootstrap admin token, bound as instance admin.</summary>
     public const string BootstrapAdmin = "bootstrap-admin";
 }
@@ -26,6 +29,8 @@ public sealed class AccessManager(IAccessStore store, AccessSettings settings, T
     private const string NotValid = "the bearer token is not valid";
 
     public bool Open => settings.Open;
+
+    public bool AcceptsJwt => settings.Jwt;
 
     /// <summary>The identity a bearer token names; anonymous without one.</summary>
     /// <exception cref="UnauthenticatedException">The token is unknown, revoked or expired.</exception>

@@ -162,9 +162,12 @@ internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit,
         var bearer = Bearer(context);
 
         // A client certificate got past the TLS handshake only if it chains to the configured client CA.
-        var identity = bearer is null && context.GetHttpContext().Connection.ClientCertificate is { } certificate
+        var http = context.GetHttpContext();
+        var identity = bearer is null && http.Connection.ClientCertificate is { } certificate
             ? new Identity(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false), "certificate", [], null)
-            : await access.AuthenticateAsync(bearer, context.CancellationToken);
+            : bearer is not null && access.AcceptsJwt && JwtSetup.LooksLikeJwt(bearer)
+                ? await JwtSetup.AuthenticateAsync(http, http.RequestServices.GetRequiredService<Hosting.JwtOptions>())
+                : await access.AuthenticateAsync(bearer, context.CancellationToken);
         var grants = await access.GrantsAsync(identity, context.CancellationToken);
         context.UserState[IdentityKey] = identity;
         context.UserState[GrantsKey] = grants;

@@ -19,6 +19,10 @@ internal static class AccessSetup
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<AccessManager>();
+        if (options.Auth.Jwt.Enabled)
+        {
+            JwtSetup.AddJwt(builder, options.Auth.Jwt);
+        }
     }
 
     public static AccessSettings Settings(InfraGrpcOptions options, string? bootstrapFromEnvironment)
@@ -34,8 +38,8 @@ internal static class AccessSetup
             bindings.Add(new RoleBinding(string.Empty, RoleBinding.Instance, SubjectKind.User, AccessSettings.BootstrapAdmin, Role.Admin, "configuration", DateTimeOffset.UnixEpoch));
         }
 
-        var open = bootstrap is null && !options.Auth.Required && bindings.Count == 0;
-        return new AccessSettings(open, tokens, bindings);
+        var open = bootstrap is null && !options.Auth.Required && bindings.Count == 0 && !options.Auth.Jwt.Enabled;
+        return new AccessSettings(open, tokens, bindings) { Jwt = options.Auth.Jwt.Enabled };
     }
 
     private static string ReadToken(string file)

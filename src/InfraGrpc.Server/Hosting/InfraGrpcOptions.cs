@@ -66,6 +66,32 @@ public sealed class AuthOptions
 
     /// <summary>Role bindings: <c>InfraGrpc:Auth:Bindings:0:Org=acme</c>, <c>…:Subject=user:maria</c> (or <c>group:…</c>, <c>token:…</c>), <c>…:Role=operator</c>.</summary>
     public List<BindingOptions> Bindings { get; set; } = [];
+
+    /// <summary>JWTs from an OIDC identity provider: <c>InfraGrpc:Auth:Jwt:…</c>.</summary>
+    public JwtOptions Jwt { get; set; } = new();
+}
+
+/// <summary>
+/// JWT bearer tokens from an external identity provider, checked by ASP.NET Core's JWT bearer handler:
+/// the issuer, the audience, and signing keys from a JWKS file or URL (or the issuer's OIDC discovery
+/// document when neither is given). The name claim names the caller; the groups claim lists groups
+/// that role bindings (<c>group:NAME</c>) can bind.
+/// </summary>
+public sealed class JwtOptions
+{
+    public string? Issuer { get; set; }
+
+    public string? Audience { get; set; }
+
+    public string? JwksFile { get; set; }
+
+    public string? JwksUrl { get; set; }
+
+    public string NameClaim { get; set; } = "sub";
+
+    public string GroupsClaim { get; set; } = "groups";
+
+    public bool Enabled => !string.IsNullOrEmpty(Issuer) && !string.IsNullOrEmpty(Audience);
 }
 
 /// <summary>One configured role binding.</summary>
