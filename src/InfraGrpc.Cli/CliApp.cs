@@ -19,6 +19,8 @@ internal static class CliApp
         root.Options.Add(options.Output);
         root.Options.Add(options.TokenFile);
         root.Options.Add(options.CaFile);
+        root.Options.Add(options.Context);
+        root.Subcommands.Add(ConfigCommands.Create(options));
         root.Subcommands.Add(ChartCommands.Create(options));
         root.Subcommands.Add(ProjectCommands.Create(options));
         root.Subcommands.Add(GetCommands.Create(options));

@@ -10,11 +10,15 @@ internal sealed class GlobalOptions
     public GlobalOptions(CliEnvironment environment)
     {
         Environment = environment;
-        Server = new Option<string>("--server")
+        Server = new Option<string?>("--server")
         {
-            Description = $"gRPC address of the InfraGrpc server (default ${CliApp.ServerVariable} or {CliApp.DefaultServer})",
+            Description = $"gRPC address of the InfraGrpc server (default ${CliApp.ServerVariable}, the context's server, or {CliApp.DefaultServer})",
             Recursive = true,
-            DefaultValueFactory = _ => environment.GetVariable(CliApp.ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : CliApp.DefaultServer,
+        };
+        Context = new Option<string?>("--context")
+        {
+            Description = $"A context of the infractl config (${CliConfig.PathVariable}, default ~/.config/infractl/config.yaml); default the current one",
+            Recursive = true,
         };
         Output = new Option<string>("--output", "-o")
         {
@@ -37,7 +41,9 @@ internal sealed class GlobalOptions
 
     public CliEnvironment Environment { get; }
 
-    public Option<string> Server { get; }
+    public Option<string?> Server { get; }
+
+    public Option<string?> Context { get; }
 
     public Option<string> Output { get; }
 
@@ -47,19 +53,23 @@ internal sealed class GlobalOptions
 
     public GrpcChannel OpenChannel(ParseResult result)
     {
-        var address = result.GetValue(Server)!;
+        // Flags win over the environment, which wins over the context.
+        var context = CliConfig.Load(CliConfig.PathFor(Environment)).Select(result.GetValue(Context));
+        var address = result.GetValue(Server) is { Length: > 0 } flag ? flag
+            : Environment.GetVariable(CliApp.ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : context?.Server ?? CliApp.DefaultServer;
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new UsageException($"--server must be an http:// or https:// address, got '{address}'");
         }
 
         var channelOptions = new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 };
-        var caFile = result.GetValue(CaFile) is { Length: > 0 } given ? given : Environment.GetVariable(CliApp.CaVariable);
+        var caFile = result.GetValue(CaFile) is { Length: > 0 } given ? given : Environment.GetVariable(CliApp.CaVariable) is { Length: > 0 } fromVariable ? fromVariable : context?.CaFile;
         if (caFile is { Length: > 0 })
         {
             channelOptions.HttpHandler = TrustingOnly(caFile);
         }
-        if (Token(result) is { } token)
+        if (Token(result, context) is { } token)
         {
             channelOptions.Credentials = ChannelCredentials.Create(
                 uri.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
@@ -107,10 +117,15 @@ internal sealed class GlobalOptions
         return handler;
     }
 
-    // --token-file, else $INFRAGRPC_TOKEN; none means anonymous.
-    private string? Token(ParseResult result)
+    // --token-file, else $INFRAGRPC_TOKEN, else the context's token file; none means anonymous.
+    private string? Token(ParseResult result, CliContext? context)
     {
-        if (result.GetValue(TokenFile) is { Length: > 0 } file)
+        if (Environment.GetVariable(CliApp.TokenVariable) is { Length: > 0 } fromEnvironment && result.GetValue(TokenFile) is not { Length: > 0 })
+        {
+            return fromEnvironment.Trim();
+        }
+
+        if ((result.GetValue(TokenFile) is { Length: > 0 } given ? given : context?.TokenFile) is { Length: > 0 } file)
         {
             try
             {
@@ -122,7 +137,7 @@ internal sealed class GlobalOptions
             }
         }
 
-        return Environment.GetVariable(CliApp.TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment.Trim() : null;
+        return null;
     }
 }
 

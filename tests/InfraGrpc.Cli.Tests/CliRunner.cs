@@ -19,7 +19,7 @@ internal static class CliRunner
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : variables.GetValueOrDefault(name), OutputRedirected: redirected);
+        var environment = new CliEnvironment(output, error, name => variables.TryGetValue(name, out var value) ? value : name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : null, OutputRedirected: redirected);
 
         var exitCode = await CliApp.RunAsync(args, environment);
 

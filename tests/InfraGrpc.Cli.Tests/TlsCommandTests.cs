@@ -24,6 +24,16 @@ public sealed class TlsCommandTests : IDisposable
             var trusted = await CliRunner.RunWithAsync(host, variables, true, "--ca-file", ca, "whoami");
             var untrusted = await CliRunner.RunWithAsync(host, variables, true, "whoami");
 
+            // A context keeps the server, the CA file and the token file (paths only); flags and the environment are not needed.
+            var config = new Dictionary<string, string> { [CliConfig.PathVariable] = Path.Combine(_certificates.Folder, "infractl.yaml"), [CliApp.ServerVariable] = string.Empty };
+            var set = await CliRunner.RunWithAsync(host, config, true, "config", "set-context", "prod", "--server-url", host.GrpcAddress.ToString(), "--ca", ca, "--token-path", token);
+            var fromContext = await CliRunner.RunWithAsync(host, config, true, "whoami");
+            var contexts = await CliRunner.RunWithAsync(host, config, true, "config", "get-contexts");
+
+            Assert.Equal(0, set.ExitCode);
+            Assert.Contains("bootstrap-admin", fromContext.Out, StringComparison.Ordinal);
+            Assert.Contains("prod", contexts.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("bootstrap-token-for-the-cli", await File.ReadAllTextAsync(config[CliConfig.PathVariable]), StringComparison.Ordinal);
             Assert.Equal(0, trusted.ExitCode);
             Assert.Contains("bootstrap-admin", trusted.Out, StringComparison.Ordinal);
             Assert.NotEqual(0, untrusted.ExitCode);
