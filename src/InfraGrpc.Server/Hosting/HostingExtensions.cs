@@ -12,6 +12,7 @@ using InfraGrpc.Server.Grpc.Services;
 using InfraGrpc.Server.Logging;
 using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Storage.LiteDb;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -62,6 +63,9 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ISimulatedInventory, LiteDbSimulatedInventory>();
         builder.Services.AddSingleton<Domain.Access.IAccessStore, LiteDbAccessStore>();
         builder.Services.AddSingleton<Domain.Access.IAuditStore, LiteDbAuditStore>();
+        var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
+        builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        builder.Services.AddSingleton<Secrets.SecretBox>();
     }
 
     /// <summary>The Domain services.</summary>

@@ -13,7 +13,7 @@ namespace InfraGrpc.Server.Webhooks;
 /// push to the tracked branch or open, update or purge a pull request's preview project. It answers as
 /// soon as the pipelines are requested; they run after the response.
 /// </summary>
-internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries deliveries, ILogger<WebhookHandler> logger)
+internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries deliveries, Secrets.SecretBox secrets, ILogger<WebhookHandler> logger)
 {
     private const int MaxBody = 5 * 1024 * 1024;
     private const int MaxHeader = 256;
@@ -77,7 +77,8 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
 
         // An unknown repository is answered exactly like a known one with a bad signature (and after the
         // same HMAC work), so the answer does not tell which repositories are tracked.
-        var verified = candidates.Values.Where(p => p.Git!.WebhookSecret is { Length: > 0 } secret
+        var verified = candidates.Values.Where(p => p.Git!.WebhookSecret is { Length: > 0 } sealedSecret
+            && secrets.Open(sealedSecret) is var secret
             && (github ? WebhookSignatures.GitHub(secret, body, signature) : WebhookSignatures.GitLab(secret, signature))).ToList();
         if (candidates.Count == 0)
         {

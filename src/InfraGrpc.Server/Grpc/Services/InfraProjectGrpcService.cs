@@ -10,7 +10,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>Infra Projects over gRPC: validate, map, call <see cref="ProjectService"/>, map back.</summary>
-internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines, Hosting.ListenerAddresses addresses, PageTokens tokens) : Proto.InfraProjectService.InfraProjectServiceBase
+internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQueries pipelines, Hosting.ListenerAddresses addresses, PageTokens tokens, Secrets.SecretBox secrets) : Proto.InfraProjectService.InfraProjectServiceBase
 {
     public override async Task<Proto.CreateProjectResponse> CreateProject(Proto.CreateProjectRequest request, ServerCallContext context)
     {
@@ -77,7 +77,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
 
     public override async Task<Proto.UpdateProjectResponse> UpdateProject(Proto.UpdateProjectRequest request, ServerCallContext context)
     {
-        var change = await projects.UpdateAsync(ToCommand(request, context), context.CancellationToken);
+        var change = await projects.UpdateAsync(ToCommand(await SameSecretKeptAsync(request, context), context), context.CancellationToken);
         var response = new Proto.UpdateProjectResponse { Project = ProjectMapper.ToProto(change.Project), Changed = change.Changed };
         if (change.Revision is not null)
         {
@@ -192,7 +192,26 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
         return new Proto.ForceDeleteProjectResponse { ProjectId = removed.ProjectId, QualifiedName = removed.QualifiedName, RemovedResourceRecords = removed.ResourceRecords };
     }
 
-    private static UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
+    // Sealing is randomised: a webhook secret sent again unchanged is dropped from the request, so it changes nothing.
+    private async Task<Proto.UpdateProjectRequest> SameSecretKeptAsync(Proto.UpdateProjectRequest request, ServerCallContext context)
+    {
+        if (request.Git is not { WebhookSecret.Length: > 0 } git)
+        {
+            return request;
+        }
+
+        var current = await projects.GetAsync(request.Project, context.CancellationToken);
+        if (current.Git?.WebhookSecret is not { } stored || !secrets.Holds(stored, git.WebhookSecret))
+        {
+            return request;
+        }
+
+        var kept = request.Clone();
+        kept.Git.WebhookSecret = string.Empty;
+        return kept;
+    }
+
+    private UpdateProjectCommand ToCommand(Proto.UpdateProjectRequest request, ServerCallContext context)
     {
         var mask = request.UpdateMask?.Paths.ToHashSet(StringComparer.Ordinal);
         if (mask is not null && mask.Except(MaskPaths).ToList() is { Count: > 0 } unknown)
@@ -227,11 +246,12 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     private static readonly string[] MaskPaths =
         ["values", "values_patch", "labels", "git", "controls", "controls.disable_pipelines", "controls.disable_deployments", "controls.enable_pull_request_deployments", "controls.require_approval"];
 
-    private static Domain.Git.ProjectGit ToDomain(Proto.GitSourceInput git) => new(
+    // The webhook secret is sealed here, as it arrives: the domain and the store only ever hold the sealed form.
+    private Domain.Git.ProjectGit ToDomain(Proto.GitSourceInput git) => new(
         git.Url,
         git.Ref.Length == 0 ? "main" : git.Ref,
         git.Path,
-        git.WebhookSecret.Length == 0 ? null : git.WebhookSecret,
+        git.WebhookSecret.Length == 0 ? null : secrets.Seal(git.WebhookSecret),
         null);
 
     private static string Default(string value) => value.Length == 0 ? "default" : value;
