@@ -8,4 +8,11 @@ public sealed record ChartParameter(
     bool HasDefault,
     object? DefaultValue,
     bool Required,
-    IReadOnlyList<string> EnumValues);
+    IReadOnlyList<string> EnumValues)
+{
+    /// <summary>
+    /// A secret (<c>sensitive: true</c>, Terraform's notion): a string without a default, stored encrypted,
+    /// masked in every read, diff and log, and handed in clear only to the provisioner.
+    /// </summary>
+    public bool Sensitive { get; init; }
+}

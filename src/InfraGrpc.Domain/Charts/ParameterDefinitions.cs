@@ -84,6 +84,13 @@ public static partial class ParameterDefinitions
             }
 
             var hasDefault = entry.TryGetValue("value", out var defaultValue) && defaultValue is not null;
+            var sensitive = entry.GetValueOrDefault("sensitive") is true;
+            if (sensitive && (type != ParameterType.String || hasDefault))
+            {
+                violations.Add(new FieldViolation(field + ".sensitive", "a sensitive parameter is a string without a default value (a default would be stored in clear with the chart)"));
+                continue;
+            }
+
             var parameter = new ChartParameter(
                 name,
                 entry.GetValueOrDefault("description") as string,
@@ -91,7 +98,10 @@ public static partial class ParameterDefinitions
                 hasDefault,
                 hasDefault ? defaultValue : null,
                 entry.GetValueOrDefault("required") is true,
-                enumValues);
+                enumValues)
+            {
+                Sensitive = sensitive,
+            };
             if (hasDefault && ValuesResolver.CheckType(parameter, defaultValue) is { } problem)
             {
                 violations.Add(new FieldViolation(field + ".value", "the default " + problem));

@@ -60,7 +60,24 @@ public sealed partial class PipelineExecutor
         }
 
         var records = (await projects.ListResourcesAsync(project.Id)).ToDictionary(r => r.Key);
-        return new BuildResult(project, revision, plan.Resources, target.Resources.Select(r => r.Key).ToHashSet(), records, external);
+
+        // Sensitive values go back into the manifests only here, for the provisioner; logs and outputs redact them.
+        var secrets = SensitiveValues.Open(revision.SealedSensitive, sealer);
+        var resources = plan.Resources;
+        if (secrets.Count > 0)
+        {
+            run.Secrets = secrets;
+            resources = plan.Resources.ToDictionary(kv => kv.Key, kv => Reveal(kv.Value, secrets));
+        }
+
+        return new BuildResult(project, revision, resources, target.Resources.Select(r => r.Key).ToHashSet(), records, external);
+    }
+
+    private static CloudResource Reveal(CloudResource resource, IReadOnlyDictionary<string, string> secrets)
+    {
+        var document = (IReadOnlyDictionary<string, object?>)SensitiveValues.Reveal(resource.Document, secrets)!;
+        var spec = document.GetValueOrDefault("spec") as IReadOnlyDictionary<string, object?> ?? resource.Spec;
+        return resource with { Document = document, Spec = spec };
     }
 
     /// <summary>

@@ -73,6 +73,16 @@ public sealed partial class PipelineExecutor
             }
 
             run.EndOperationLog(key, operation);
+            if (run.Secrets.Count > 0)
+            {
+                // A provisioner that echoes a secret back in its outputs or message gets it redacted before anything stores it.
+                outcome = outcome with
+                {
+                    Message = SensitiveValues.Redact(outcome.Message, run.Secrets),
+                    Outputs = outcome.Outputs is null ? null : (IReadOnlyDictionary<string, object?>)SensitiveValues.RedactTree(outcome.Outputs, run.Secrets)!,
+                    Inventory = outcome.Inventory is { Outputs: { } kept } change ? change with { Outputs = (IReadOnlyDictionary<string, object?>)SensitiveValues.RedactTree(kept, run.Secrets)! } : outcome.Inventory,
+                };
+            }
 
             // The resource record (state and outputs) is stored in the same transaction as the event
             // that reports the operation's end: after a crash both are there, or neither.

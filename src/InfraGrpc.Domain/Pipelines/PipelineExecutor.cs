@@ -10,7 +10,7 @@ namespace InfraGrpc.Domain.Pipelines;
 /// the parallelism), cancels the dependents of a failed node with "blocked by Kind/name", and lets
 /// independent branches go on. Undeploy walks the same graph in reverse.
 /// </summary>
-public sealed partial class PipelineExecutor(IProjectStore projects, IProvisionerSelector provisioners, Git.GitRepositories git)
+public sealed partial class PipelineExecutor(IProjectStore projects, IProvisionerSelector provisioners, Git.GitRepositories git, ISecretSealer sealer)
 {
     private readonly ReconcilePlanner _planner = new(projects);
 

@@ -246,11 +246,14 @@ internal sealed class PipelineRun
     /// <see cref="LogLimits.TailCharacters"/> characters), written when it ends (<see cref="EndOperationLog"/>) after a line that
     /// says how much was dropped. Lines longer than <see cref="LogLimits.LineCharacters"/> are clipped.
     /// </summary>
+    /// <summary>The clear values of the pipeline's sensitive parameters: every log line and output is redacted of them.</summary>
+    public IReadOnlyDictionary<string, string> Secrets { get; set; } = new Dictionary<string, string>();
+
     public void Log(ResourceKey node, OperationKind operation, LogSource source, string text)
     {
         lock (_gate)
         {
-            text = LogLimits.Clip(text);
+            text = LogLimits.Clip(Secrets.Count == 0 ? text : Projects.SensitiveValues.Redact(text, Secrets));
             if (!_operationLogs.TryGetValue((node, operation), out var log))
             {
                 _operationLogs[(node, operation)] = log = new OperationLog();

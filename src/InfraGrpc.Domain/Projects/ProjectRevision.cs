@@ -21,4 +21,7 @@ public sealed record ProjectRevision(
 {
     /// <summary>For git projects, the commit this revision was built from.</summary>
     public Git.GitCommitInfo? Commit { get; init; }
+
+    /// <summary>The clear values of sensitive parameters, sealed (<see cref="SensitiveValues"/>); null when there are none.</summary>
+    public string? SealedSensitive { get; init; }
 }

@@ -72,8 +72,9 @@ public sealed partial class ProjectService
             CheckNotPurging(project);
             CheckBase(project, baseRevision);
             var chart = (await catalog.GetAsync(current.Name, version, cancellationToken)).Chart;
-            var result = renderer.Render(chart, new RenderInput([project.Values, .. valuesPatch?.Layers ?? []], valuesPatch?.Sets ?? [], project.Name, project.Org, project.Env));
-            var planned = await PlanAsync(project, result, new ProjectChart(chart.Name, chart.Version, chart.Digest, false), project.Controls, RevisionCause.Upgrade, message, actor, null, cancellationToken);
+            var clear = await ClearValuesAsync(project, cancellationToken);
+            var (result, sealedSecrets) = RenderProtected(chart, new RenderInput([clear, .. valuesPatch?.Layers ?? []], valuesPatch?.Sets ?? [], project.Name, project.Org, project.Env));
+            var planned = await PlanAsync(project, result, new ProjectChart(chart.Name, chart.Version, chart.Digest, false), project.Controls, RevisionCause.Upgrade, message, actor, null, cancellationToken, sealedSecrets);
             return validateOnly ? planned : await CommitAsync(planned, null, chart, PipelineTrigger.Update, cancellationToken);
         }, cancellationToken);
     }
@@ -125,12 +126,12 @@ public sealed partial class ProjectService
 
         var values = command.Values is { } replacement
             ? (IReadOnlyList<IReadOnlyDictionary<string, object?>>)replacement.Layers
-            : [project.Values, .. command.ValuesPatch?.Layers ?? []];
+            : [await ClearValuesAsync(project, cancellationToken), .. command.ValuesPatch?.Layers ?? []];
         var sets = command.Values?.Sets ?? command.ValuesPatch?.Sets ?? [];
         var controls = command.ControlsFor(project);
         var snapshot = await store.GetSnapshotAsync(project.Chart!.Digest, cancellationToken)
             ?? throw new InvalidOperationException($"the chart snapshot {project.Chart.Digest} of {project.QualifiedName} is missing");
-        var result = renderer.Render(snapshot, new RenderInput(values, sets, project.Name, project.Org, project.Env));
+        var (result, sealedSecrets) = RenderProtected(snapshot, new RenderInput(values, sets, project.Name, project.Org, project.Env));
         if (ValueTree.DeepEquals(result.Values.Supplied, project.Values))
         {
             return controls == project.Controls
@@ -138,17 +139,20 @@ public sealed partial class ProjectService
                 : new ProjectChange(project with { Controls = controls }, null, null, null, null) { LabelsChanged = true };
         }
 
-        return await PlanAsync(project, result, project.Chart, controls, RevisionCause.Update, command.Message, command.Actor, null, cancellationToken);
+        return await PlanAsync(project, result, project.Chart, controls, RevisionCause.Update, command.Message, command.Actor, null, cancellationToken, sealedSecrets);
     }
 
     private async Task<ProjectChange> PlanAsync(
-        Project project, RenderResult result, ProjectChart chart, PipelineControls controls, RevisionCause cause, string message, string actor, int? rolledBackFrom, CancellationToken cancellationToken)
+        Project project, RenderResult result, ProjectChart chart, PipelineControls controls, RevisionCause cause, string message, string actor, int? rolledBackFrom, CancellationToken cancellationToken, string? sealedSecrets = null)
     {
         var now = Now();
         var manifests = ManifestSet.From(result.Resources);
         var revision = new ProjectRevision(
             project.Id, project.CurrentRevision + 1, actor, now, message, cause, result.Values.Supplied, result.Values.Resolved,
-            chart, controls, manifests.Digest, null, rolledBackFrom);
+            chart, controls, manifests.Digest, null, rolledBackFrom)
+        {
+            SealedSensitive = sealedSecrets,
+        };
         var rendered = new RenderedRevision(revision, result.Resources, result.Graph);
         var current = await LoadRevisionAsync(project, project.CurrentRevision, cancellationToken);
         var updated = project with { Chart = chart, Controls = controls, Values = result.Values.Supplied, CurrentRevision = revision.Number, UpdatedAt = now };

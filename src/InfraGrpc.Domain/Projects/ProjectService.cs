@@ -17,6 +17,7 @@ public sealed partial class ProjectService(
     ChartCatalog catalog,
     ChartRenderer renderer,
     IPipelineLauncher pipelines,
+    ISecretSealer sealer,
     TimeProvider clock)
 {
     // Changes to one project are serialised in this process (reads, render, compare-and-append), so
@@ -31,7 +32,7 @@ public sealed partial class ProjectService(
         var chart = command.Chart.InlineFiles is { Count: > 0 } files
             ? catalog.Load(new ChartContent(files, null, null, null))
             : (await catalog.GetAsync(command.Chart.CatalogName ?? string.Empty, command.Chart.CatalogVersion, cancellationToken)).Chart;
-        var result = renderer.Render(chart, new RenderInput(command.Values.Layers, command.Values.Sets, command.Name, command.Org, command.Env));
+        var (result, sealedSecrets) = RenderProtected(chart, new RenderInput(command.Values.Layers, command.Values.Sets, command.Name, command.Org, command.Env));
 
         var now = Now();
         var projectChart = new ProjectChart(chart.Name, chart.Version, chart.Digest, command.Chart.InlineFiles is { Count: > 0 });
@@ -41,7 +42,10 @@ public sealed partial class ProjectService(
         var manifests = ManifestSet.From(result.Resources);
         var revision = new ProjectRevision(
             project.Id, 1, command.Actor, now, command.Message, RevisionCause.Create, result.Values.Supplied, result.Values.Resolved,
-            projectChart, command.Controls, manifests.Digest, null, null);
+            projectChart, command.Controls, manifests.Digest, null, null)
+        {
+            SealedSensitive = sealedSecrets,
+        };
         var rendered = new RenderedRevision(revision, result.Resources, result.Graph);
         if (command.ValidateOnly)
         {
@@ -164,6 +168,69 @@ public sealed partial class ProjectService(
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Renders with the clear values (validation), then, when the chart has sensitive parameters that are set,
+    /// again with sentinels in their place: that render and masked values are what is stored, and the
+    /// secrets are sealed for the revision. A render error never shows a secret.
+    /// </summary>
+    private (RenderResult Result, string? Sealed) RenderProtected(ChartDefinition chart, RenderInput input)
+    {
+        RenderResult real;
+        try
+        {
+            real = renderer.Render(chart, input);
+        }
+        catch (ValidationException e) when (chart.Parameters.Any(p => p.Sensitive))
+        {
+            throw SensitiveValues.Redact(e, Supplied(chart, input));
+        }
+
+        var secrets = SensitiveValues.Of(chart, real);
+        if (secrets.Count == 0)
+        {
+            return (real, null);
+        }
+
+        var stored = renderer.Render(chart, SensitiveValues.Masked(input, secrets));
+        var values = new ResolvedValues(SensitiveValues.Mask(real.Values.Supplied, secrets, sealer), SensitiveValues.Mask(real.Values.Resolved, secrets, sealer));
+        return (stored with { Values = values }, SensitiveValues.Seal(secrets, sealer));
+    }
+
+    // What the input gives sensitive parameters, before resolution: to redact errors the render raised.
+    private static Dictionary<string, string> Supplied(ChartDefinition chart, RenderInput input)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parameter in chart.Parameters.Where(p => p.Sensitive))
+        {
+            foreach (var layer in input.ValueLayers)
+            {
+                if (layer.GetValueOrDefault(parameter.Name) is string { Length: > 0 } value)
+                {
+                    found[parameter.Name] = value;
+                }
+            }
+
+            foreach (var set in input.Sets.Where(set => set.StartsWith(parameter.Name + "=", StringComparison.Ordinal) && set.Length > parameter.Name.Length + 1))
+            {
+                found[parameter.Name] = set[(parameter.Name.Length + 1)..];
+            }
+        }
+
+        return found;
+    }
+
+    // The current values in clear: masks replaced by the secrets sealed on the current revision.
+    private async Task<IReadOnlyDictionary<string, object?>> ClearValuesAsync(Project project, CancellationToken cancellationToken)
+    {
+        if (!project.Values.Values.Any(SensitiveValues.IsMask))
+        {
+            return project.Values;
+        }
+
+        var current = await store.GetRevisionAsync(project.Id, project.CurrentRevision, cancellationToken);
+        return SensitiveValues.Unmask(project.Values, SensitiveValues.Open(current?.SealedSensitive, sealer));
     }
 
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());

@@ -65,7 +65,8 @@ public static class HostingExtensions
         builder.Services.AddSingleton<Domain.Access.IAuditStore, LiteDbAuditStore>();
         var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
         builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(new DirectoryInfo(keys));
-        builder.Services.AddSingleton<Secrets.SecretBox>();
+        builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sensitive-tags.key")));
+        builder.Services.AddSingleton<ISecretSealer>(sp => sp.GetRequiredService<Secrets.SecretBox>());
     }
 
     /// <summary>The Domain services.</summary>

@@ -9,16 +9,34 @@ namespace InfraGrpc.Server.Secrets;
 /// <c>InfraGrpc:Secrets:KeysDirectory</c>). Webhook secrets are sealed when they arrive and opened only to
 /// verify a delivery; the store, the logs and every response see the sealed form or nothing.
 /// </summary>
-public sealed class SecretBox(IDataProtectionProvider provider)
+public sealed class SecretBox(IDataProtectionProvider provider, string tagKeyFile) : Domain.Projects.ISecretSealer
 {
     private const string Prefix = "dp1:";
     private readonly IDataProtector _protector = provider.CreateProtector("InfraGrpc.Secrets.v1");
+    private readonly Lazy<byte[]> _tagKey = new(() => LoadOrCreateTagKey(provider.CreateProtector("InfraGrpc.SensitiveTags.v1"), tagKeyFile));
 
-    public string Seal(string secret) => Prefix + _protector.Protect(secret);
+    public string Seal(string plain) => Prefix + _protector.Protect(plain);
 
     /// <summary>The secret in clear; a value stored before sealing existed is returned as it is.</summary>
     /// <exception cref="CryptographicException">The value was sealed with keys this server does not have.</exception>
-    public string Open(string stored) => stored.StartsWith(Prefix, StringComparison.Ordinal) ? _protector.Unprotect(stored[Prefix.Length..]) : stored;
+    public string Open(string sealedValue) => sealedValue.StartsWith(Prefix, StringComparison.Ordinal) ? _protector.Unprotect(sealedValue[Prefix.Length..]) : sealedValue;
+
+    /// <summary>An HMAC of a sensitive value under a key of this server (kept sealed in the keys folder): equal values, equal tags.</summary>
+    public string Tag(string name, string value) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_tagKey.Value, Encoding.UTF8.GetBytes(name + "\0" + value)))[..8];
+
+    private static byte[] LoadOrCreateTagKey(IDataProtector protector, string file)
+    {
+        if (File.Exists(file))
+        {
+            return protector.Unprotect(Convert.FromBase64String(File.ReadAllText(file).Trim()));
+        }
+
+        var key = RandomNumberGenerator.GetBytes(32);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, Convert.ToBase64String(protector.Protect(key)));
+        return key;
+    }
 
     /// <summary>Whether a sealed value holds <paramref name="secret"/>, compared in constant time.</summary>
     public bool Holds(string stored, string secret) =>

@@ -29,6 +29,7 @@ internal static class ChartDocumentMapper
                 ["default"] = p.DefaultValue,
                 ["required"] = p.Required,
                 ["enumValues"] = p.EnumValues.Cast<object?>().ToList(),
+                ["sensitive"] = p.Sensitive,
             }).ToList()),
             Readme = chart.Readme,
             Files = chart.Files.Select(f => new ChartFileDocument { Path = f.Path, Content = f.Content }).ToList(),
@@ -50,7 +51,10 @@ internal static class ChartDocumentMapper
                 p["hasDefault"] is true,
                 p["default"],
                 p["required"] is true,
-                ((List<object?>)p["enumValues"]!).Cast<string>().ToList()))
+                ((List<object?>)p["enumValues"]!).Cast<string>().ToList())
+            {
+                Sensitive = p.GetValueOrDefault("sensitive") is true,
+            })
             .ToList();
         var chart = new ChartDefinition(
             document.Name,

@@ -50,6 +50,7 @@ internal static class ChartMapper
                 _ => Proto.ParameterType.String,
             },
             Required = parameter.Required,
+            Sensitive = parameter.Sensitive,
         };
         if (parameter.HasDefault)
         {

@@ -16,7 +16,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from infragrpc.v1 import resource_pb2 as infragrpc_dot_v1_dot_resource__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18infragrpc/v1/chart.proto\x12\x0cinfragrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1binfragrpc/v1/resource.proto\"\xe7\x03\n\nInfraChart\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\x12!\n\x0c\x64isplay_name\x18\x03 \x01(\tR\x0b\x64isplayName\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12\x19\n\x08icon_url\x18\x05 \x01(\tR\x07iconUrl\x12<\n\nparameters\x18\x06 \x03(\x0b\x32\x1c.infragrpc.v1.ChartParameterR\nparameters\x12\x16\n\x06readme\x18\x07 \x01(\tR\x06readme\x12-\n\x05\x66iles\x18\x08 \x03(\x0b\x32\x17.infragrpc.v1.ChartFileR\x05\x66iles\x12\x16\n\x06\x64igest\x18\t \x01(\tR\x06\x64igest\x12=\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bpublishTime\x12!\n\x0cpublished_by\x18\x0b \x01(\tR\x0bpublishedBy\x12\x31\n\x06\x66ormat\x18\x0c \x01(\x0e\x32\x19.infragrpc.v1.ChartFormatR\x06\x66ormat\x12\x19\n\x08\x62uilt_in\x18\r \x01(\x08R\x07\x62uiltIn\"\xf1\x01\n\x0e\x43hartParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12/\n\x04type\x18\x03 \x01(\x0e\x32\x1b.infragrpc.v1.ParameterTypeR\x04type\x12;\n\rdefault_value\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueR\x0c\x64\x65\x66\x61ultValue\x12\x1a\n\x08required\x18\x05 \x01(\x08R\x08required\x12\x1f\n\x0b\x65num_values\x18\x06 \x03(\tR\nenumValues\"9\n\tChartFile\x12\x12\n\x04path\x18\x01 \x01(\tR\x04path\x12\x18\n\x07\x63ontent\x18\x02 \x01(\x0cR\x07\x63ontent\">\n\x0e\x43hartReference\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\"P\n\x0bValuesInput\x12/\n\x06layers\x18\x01 \x03(\x0b\x32\x17.google.protobuf.StructR\x06layers\x12\x10\n\x03set\x18\x02 \x03(\tR\x03set\"\xfa\x01\n\x13\x43hartVersionSummary\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\x12!\n\x0c\x64isplay_name\x18\x03 \x01(\tR\x0b\x64isplayName\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12\x16\n\x06\x64igest\x18\x05 \x01(\tR\x06\x64igest\x12=\n\x0cpublish_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bpublishTime\x12\x19\n\x08\x62uilt_in\x18\x07 \x01(\x08R\x07\x62uiltIn\"\x9c\x01\n\x13PublishChartRequest\x12\x30\n\x05\x66iles\x18\x01 \x01(\x0b\x32\x18.infragrpc.v1.ChartFilesH\x00R\x05\x66iles\x12\x1a\n\x07\x61rchive\x18\x02 \x01(\x0cH\x00R\x07\x61rchive\x12\x18\n\x07version\x18\x03 \x01(\tR\x07version\x12\x12\n\x04name\x18\x04 \x01(\tR\x04nameB\t\n\x07\x63ontent\";\n\nChartFiles\x12-\n\x05\x66iles\x18\x01 \x03(\x0b\x32\x17.infragrpc.v1.ChartFileR\x05\x66iles\"s\n\x14PublishChartResponse\x12.\n\x05\x63hart\x18\x01 \x01(\x0b\x32\x18.infragrpc.v1.InfraChartR\x05\x63hart\x12+\n\x11\x61lready_published\x18\x02 \x01(\x08R\x10\x61lreadyPublished\"?\n\x0fGetChartRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\"B\n\x10GetChartResponse\x12.\n\x05\x63hart\x18\x01 \x01(\x0b\x32\x18.infragrpc.v1.InfraChartR\x05\x63hart\"g\n\x11ListChartsRequest\x12\x16\n\x06\x66ilter\x18\x01 \x01(\tR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"w\n\x12ListChartsResponse\x12\x39\n\x06\x63harts\x18\x01 \x03(\x0b\x32!.infragrpc.v1.ChartVersionSummaryR\x06\x63harts\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"j\n\x18ListChartVersionsRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n\x19ListChartVersionsResponse\x12=\n\x08versions\x18\x01 \x03(\x0b\x32!.infragrpc.v1.ChartVersionSummaryR\x08versions\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"I\n\x19\x44\x65leteChartVersionRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\"R\n\x1a\x44\x65leteChartVersionResponse\x12\x34\n\x16projects_using_version\x18\x01 \x01(\x05R\x14projectsUsingVersion\"\xcf\x02\n\x12RenderChartRequest\x12<\n\treference\x18\x01 \x01(\x0b\x32\x1c.infragrpc.v1.ChartReferenceH\x00R\treference\x12\x30\n\x05\x66iles\x18\x02 \x01(\x0b\x32\x18.infragrpc.v1.ChartFilesH\x00R\x05\x66iles\x12\x31\n\x06values\x18\x03 \x01(\x0b\x32\x19.infragrpc.v1.ValuesInputR\x06values\x12!\n\x0cproject_name\x18\x04 \x01(\tR\x0bprojectName\x12\x10\n\x03org\x18\x05 \x01(\tR\x03org\x12\x10\n\x03\x65nv\x18\x06 \x01(\tR\x03\x65nv\x12\x1f\n\x0binline_name\x18\x07 \x01(\tR\ninlineName\x12%\n\x0einline_version\x18\x08 \x01(\tR\rinlineVersionB\x07\n\x05\x63hart\"\xe8\x02\n\x13RenderChartResponse\x12\x39\n\tresources\x18\x01 \x03(\x0b\x32\x1b.infragrpc.v1.CloudResourceR\tresources\x12\x31\n\x05graph\x18\x02 \x01(\x0b\x32\x1b.infragrpc.v1.ResourceGraphR\x05graph\x12:\n\x0b\x64iagnostics\x18\x03 \x03(\x0b\x32\x18.infragrpc.v1.DiagnosticR\x0b\x64iagnostics\x12@\n\x0fresolved_values\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x0eresolvedValues\x12\x1d\n\nchart_name\x18\x05 \x01(\tR\tchartName\x12#\n\rchart_version\x18\x06 \x01(\tR\x0c\x63hartVersion\x12!\n\x0c\x63hart_digest\x18\x07 \x01(\tR\x0b\x63hartDigest*a\n\x0b\x43hartFormat\x12\x1c\n\x18\x43HART_FORMAT_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43HART_FORMAT_INFRAGRPC\x10\x01\x12\x18\n\x14\x43HART_FORMAT_PLANTON\x10\x02*\xd2\x01\n\rParameterType\x12\x1e\n\x1aPARAMETER_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15PARAMETER_TYPE_STRING\x10\x01\x12\x19\n\x15PARAMETER_TYPE_NUMBER\x10\x02\x12\x17\n\x13PARAMETER_TYPE_BOOL\x10\x03\x12\x17\n\x13PARAMETER_TYPE_LIST\x10\x04\x12\x1e\n\x1aPARAMETER_TYPE_STRING_ENUM\x10\x05\x12\x19\n\x15PARAMETER_TYPE_OBJECT\x10\x06\x32\xa9\x04\n\x11InfraChartService\x12U\n\x0cPublishChart\x12!.infragrpc.v1.PublishChartRequest\x1a\".infragrpc.v1.PublishChartResponse\x12I\n\x08GetChart\x12\x1d.infragrpc.v1.GetChartRequest\x1a\x1e.infragrpc.v1.GetChartResponse\x12O\n\nListCharts\x12\x1f.infragrpc.v1.ListChartsRequest\x1a .infragrpc.v1.ListChartsResponse\x12\x64\n\x11ListChartVersions\x12&.infragrpc.v1.ListChartVersionsRequest\x1a\'.infragrpc.v1.ListChartVersionsResponse\x12g\n\x12\x44\x65leteChartVersion\x12\'.infragrpc.v1.DeleteChartVersionRequest\x1a(.infragrpc.v1.DeleteChartVersionResponse\x12R\n\x0bRenderChart\x12 .infragrpc.v1.RenderChartRequest\x1a!.infragrpc.v1.RenderChartResponseB\x19\xaa\x02\x16InfraGrpc.Contracts.V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18infragrpc/v1/chart.proto\x12\x0cinfragrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1binfragrpc/v1/resource.proto\"\xe7\x03\n\nInfraChart\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\x12!\n\x0c\x64isplay_name\x18\x03 \x01(\tR\x0b\x64isplayName\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12\x19\n\x08icon_url\x18\x05 \x01(\tR\x07iconUrl\x12<\n\nparameters\x18\x06 \x03(\x0b\x32\x1c.infragrpc.v1.ChartParameterR\nparameters\x12\x16\n\x06readme\x18\x07 \x01(\tR\x06readme\x12-\n\x05\x66iles\x18\x08 \x03(\x0b\x32\x17.infragrpc.v1.ChartFileR\x05\x66iles\x12\x16\n\x06\x64igest\x18\t \x01(\tR\x06\x64igest\x12=\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bpublishTime\x12!\n\x0cpublished_by\x18\x0b \x01(\tR\x0bpublishedBy\x12\x31\n\x06\x66ormat\x18\x0c \x01(\x0e\x32\x19.infragrpc.v1.ChartFormatR\x06\x66ormat\x12\x19\n\x08\x62uilt_in\x18\r \x01(\x08R\x07\x62uiltIn\"\x8f\x02\n\x0e\x43hartParameter\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12/\n\x04type\x18\x03 \x01(\x0e\x32\x1b.infragrpc.v1.ParameterTypeR\x04type\x12;\n\rdefault_value\x18\x04 \x01(\x0b\x32\x16.google.protobuf.ValueR\x0c\x64\x65\x66\x61ultValue\x12\x1a\n\x08required\x18\x05 \x01(\x08R\x08required\x12\x1f\n\x0b\x65num_values\x18\x06 \x03(\tR\nenumValues\x12\x1c\n\tsensitive\x18\x07 \x01(\x08R\tsensitive\"9\n\tChartFile\x12\x12\n\x04path\x18\x01 \x01(\tR\x04path\x12\x18\n\x07\x63ontent\x18\x02 \x01(\x0cR\x07\x63ontent\">\n\x0e\x43hartReference\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\"P\n\x0bValuesInput\x12/\n\x06layers\x18\x01 \x03(\x0b\x32\x17.google.protobuf.StructR\x06layers\x12\x10\n\x03set\x18\x02 \x03(\tR\x03set\"\xfa\x01\n\x13\x43hartVersionSummary\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\x12!\n\x0c\x64isplay_name\x18\x03 \x01(\tR\x0b\x64isplayName\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\x12\x16\n\x06\x64igest\x18\x05 \x01(\tR\x06\x64igest\x12=\n\x0cpublish_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x0bpublishTime\x12\x19\n\x08\x62uilt_in\x18\x07 \x01(\x08R\x07\x62uiltIn\"\x9c\x01\n\x13PublishChartRequest\x12\x30\n\x05\x66iles\x18\x01 \x01(\x0b\x32\x18.infragrpc.v1.ChartFilesH\x00R\x05\x66iles\x12\x1a\n\x07\x61rchive\x18\x02 \x01(\x0cH\x00R\x07\x61rchive\x12\x18\n\x07version\x18\x03 \x01(\tR\x07version\x12\x12\n\x04name\x18\x04 \x01(\tR\x04nameB\t\n\x07\x63ontent\";\n\nChartFiles\x12-\n\x05\x66iles\x18\x01 \x03(\x0b\x32\x17.infragrpc.v1.ChartFileR\x05\x66iles\"s\n\x14PublishChartResponse\x12.\n\x05\x63hart\x18\x01 \x01(\x0b\x32\x18.infragrpc.v1.InfraChartR\x05\x63hart\x12+\n\x11\x61lready_published\x18\x02 \x01(\x08R\x10\x61lreadyPublished\"?\n\x0fGetChartRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\"B\n\x10GetChartResponse\x12.\n\x05\x63hart\x18\x01 \x01(\x0b\x32\x18.infragrpc.v1.InfraChartR\x05\x63hart\"g\n\x11ListChartsRequest\x12\x16\n\x06\x66ilter\x18\x01 \x01(\tR\x06\x66ilter\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"w\n\x12ListChartsResponse\x12\x39\n\x06\x63harts\x18\x01 \x03(\x0b\x32!.infragrpc.v1.ChartVersionSummaryR\x06\x63harts\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"j\n\x18ListChartVersionsRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n\tpage_size\x18\x02 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n\x19ListChartVersionsResponse\x12=\n\x08versions\x18\x01 \x03(\x0b\x32!.infragrpc.v1.ChartVersionSummaryR\x08versions\x12&\n\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"I\n\x19\x44\x65leteChartVersionRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07version\x18\x02 \x01(\tR\x07version\"R\n\x1a\x44\x65leteChartVersionResponse\x12\x34\n\x16projects_using_version\x18\x01 \x01(\x05R\x14projectsUsingVersion\"\xcf\x02\n\x12RenderChartRequest\x12<\n\treference\x18\x01 \x01(\x0b\x32\x1c.infragrpc.v1.ChartReferenceH\x00R\treference\x12\x30\n\x05\x66iles\x18\x02 \x01(\x0b\x32\x18.infragrpc.v1.ChartFilesH\x00R\x05\x66iles\x12\x31\n\x06values\x18\x03 \x01(\x0b\x32\x19.infragrpc.v1.ValuesInputR\x06values\x12!\n\x0cproject_name\x18\x04 \x01(\tR\x0bprojectName\x12\x10\n\x03org\x18\x05 \x01(\tR\x03org\x12\x10\n\x03\x65nv\x18\x06 \x01(\tR\x03\x65nv\x12\x1f\n\x0binline_name\x18\x07 \x01(\tR\ninlineName\x12%\n\x0einline_version\x18\x08 \x01(\tR\rinlineVersionB\x07\n\x05\x63hart\"\xe8\x02\n\x13RenderChartResponse\x12\x39\n\tresources\x18\x01 \x03(\x0b\x32\x1b.infragrpc.v1.CloudResourceR\tresources\x12\x31\n\x05graph\x18\x02 \x01(\x0b\x32\x1b.infragrpc.v1.ResourceGraphR\x05graph\x12:\n\x0b\x64iagnostics\x18\x03 \x03(\x0b\x32\x18.infragrpc.v1.DiagnosticR\x0b\x64iagnostics\x12@\n\x0fresolved_values\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x0eresolvedValues\x12\x1d\n\nchart_name\x18\x05 \x01(\tR\tchartName\x12#\n\rchart_version\x18\x06 \x01(\tR\x0c\x63hartVersion\x12!\n\x0c\x63hart_digest\x18\x07 \x01(\tR\x0b\x63hartDigest*a\n\x0b\x43hartFormat\x12\x1c\n\x18\x43HART_FORMAT_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43HART_FORMAT_INFRAGRPC\x10\x01\x12\x18\n\x14\x43HART_FORMAT_PLANTON\x10\x02*\xd2\x01\n\rParameterType\x12\x1e\n\x1aPARAMETER_TYPE_UNSPECIFIED\x10\x00\x12\x19\n\x15PARAMETER_TYPE_STRING\x10\x01\x12\x19\n\x15PARAMETER_TYPE_NUMBER\x10\x02\x12\x17\n\x13PARAMETER_TYPE_BOOL\x10\x03\x12\x17\n\x13PARAMETER_TYPE_LIST\x10\x04\x12\x1e\n\x1aPARAMETER_TYPE_STRING_ENUM\x10\x05\x12\x19\n\x15PARAMETER_TYPE_OBJECT\x10\x06\x32\xa9\x04\n\x11InfraChartService\x12U\n\x0cPublishChart\x12!.infragrpc.v1.PublishChartRequest\x1a\".infragrpc.v1.PublishChartResponse\x12I\n\x08GetChart\x12\x1d.infragrpc.v1.GetChartRequest\x1a\x1e.infragrpc.v1.GetChartResponse\x12O\n\nListCharts\x12\x1f.infragrpc.v1.ListChartsRequest\x1a .infragrpc.v1.ListChartsResponse\x12\x64\n\x11ListChartVersions\x12&.infragrpc.v1.ListChartVersionsRequest\x1a\'.infragrpc.v1.ListChartVersionsResponse\x12g\n\x12\x44\x65leteChartVersion\x12\'.infragrpc.v1.DeleteChartVersionRequest\x1a(.infragrpc.v1.DeleteChartVersionResponse\x12R\n\x0bRenderChart\x12 .infragrpc.v1.RenderChartRequest\x1a!.infragrpc.v1.RenderChartResponseB\x19\xaa\x02\x16InfraGrpc.Contracts.V1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'infragrpc.v1.chart_pb2', globals())
@@ -24,48 +24,48 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\252\002\026InfraGrpc.Contracts.V1'
-  _CHARTFORMAT._serialized_start=3123
-  _CHARTFORMAT._serialized_end=3220
-  _PARAMETERTYPE._serialized_start=3223
-  _PARAMETERTYPE._serialized_end=3433
+  _CHARTFORMAT._serialized_start=3153
+  _CHARTFORMAT._serialized_end=3250
+  _PARAMETERTYPE._serialized_start=3253
+  _PARAMETERTYPE._serialized_end=3463
   _INFRACHART._serialized_start=135
   _INFRACHART._serialized_end=622
   _CHARTPARAMETER._serialized_start=625
-  _CHARTPARAMETER._serialized_end=866
-  _CHARTFILE._serialized_start=868
-  _CHARTFILE._serialized_end=925
-  _CHARTREFERENCE._serialized_start=927
-  _CHARTREFERENCE._serialized_end=989
-  _VALUESINPUT._serialized_start=991
-  _VALUESINPUT._serialized_end=1071
-  _CHARTVERSIONSUMMARY._serialized_start=1074
-  _CHARTVERSIONSUMMARY._serialized_end=1324
-  _PUBLISHCHARTREQUEST._serialized_start=1327
-  _PUBLISHCHARTREQUEST._serialized_end=1483
-  _CHARTFILES._serialized_start=1485
-  _CHARTFILES._serialized_end=1544
-  _PUBLISHCHARTRESPONSE._serialized_start=1546
-  _PUBLISHCHARTRESPONSE._serialized_end=1661
-  _GETCHARTREQUEST._serialized_start=1663
-  _GETCHARTREQUEST._serialized_end=1726
-  _GETCHARTRESPONSE._serialized_start=1728
-  _GETCHARTRESPONSE._serialized_end=1794
-  _LISTCHARTSREQUEST._serialized_start=1796
-  _LISTCHARTSREQUEST._serialized_end=1899
-  _LISTCHARTSRESPONSE._serialized_start=1901
-  _LISTCHARTSRESPONSE._serialized_end=2020
-  _LISTCHARTVERSIONSREQUEST._serialized_start=2022
-  _LISTCHARTVERSIONSREQUEST._serialized_end=2128
-  _LISTCHARTVERSIONSRESPONSE._serialized_start=2131
-  _LISTCHARTVERSIONSRESPONSE._serialized_end=2261
-  _DELETECHARTVERSIONREQUEST._serialized_start=2263
-  _DELETECHARTVERSIONREQUEST._serialized_end=2336
-  _DELETECHARTVERSIONRESPONSE._serialized_start=2338
-  _DELETECHARTVERSIONRESPONSE._serialized_end=2420
-  _RENDERCHARTREQUEST._serialized_start=2423
-  _RENDERCHARTREQUEST._serialized_end=2758
-  _RENDERCHARTRESPONSE._serialized_start=2761
-  _RENDERCHARTRESPONSE._serialized_end=3121
-  _INFRACHARTSERVICE._serialized_start=3436
-  _INFRACHARTSERVICE._serialized_end=3989
+  _CHARTPARAMETER._serialized_end=896
+  _CHARTFILE._serialized_start=898
+  _CHARTFILE._serialized_end=955
+  _CHARTREFERENCE._serialized_start=957
+  _CHARTREFERENCE._serialized_end=1019
+  _VALUESINPUT._serialized_start=1021
+  _VALUESINPUT._serialized_end=1101
+  _CHARTVERSIONSUMMARY._serialized_start=1104
+  _CHARTVERSIONSUMMARY._serialized_end=1354
+  _PUBLISHCHARTREQUEST._serialized_start=1357
+  _PUBLISHCHARTREQUEST._serialized_end=1513
+  _CHARTFILES._serialized_start=1515
+  _CHARTFILES._serialized_end=1574
+  _PUBLISHCHARTRESPONSE._serialized_start=1576
+  _PUBLISHCHARTRESPONSE._serialized_end=1691
+  _GETCHARTREQUEST._serialized_start=1693
+  _GETCHARTREQUEST._serialized_end=1756
+  _GETCHARTRESPONSE._serialized_start=1758
+  _GETCHARTRESPONSE._serialized_end=1824
+  _LISTCHARTSREQUEST._serialized_start=1826
+  _LISTCHARTSREQUEST._serialized_end=1929
+  _LISTCHARTSRESPONSE._serialized_start=1931
+  _LISTCHARTSRESPONSE._serialized_end=2050
+  _LISTCHARTVERSIONSREQUEST._serialized_start=2052
+  _LISTCHARTVERSIONSREQUEST._serialized_end=2158
+  _LISTCHARTVERSIONSRESPONSE._serialized_start=2161
+  _LISTCHARTVERSIONSRESPONSE._serialized_end=2291
+  _DELETECHARTVERSIONREQUEST._serialized_start=2293
+  _DELETECHARTVERSIONREQUEST._serialized_end=2366
+  _DELETECHARTVERSIONRESPONSE._serialized_start=2368
+  _DELETECHARTVERSIONRESPONSE._serialized_end=2450
+  _RENDERCHARTREQUEST._serialized_start=2453
+  _RENDERCHARTREQUEST._serialized_end=2788
+  _RENDERCHARTRESPONSE._serialized_start=2791
+  _RENDERCHARTRESPONSE._serialized_end=3151
+  _INFRACHARTSERVICE._serialized_start=3466
+  _INFRACHARTSERVICE._serialized_end=4019
 # @@protoc_insertion_point(module_scope)
