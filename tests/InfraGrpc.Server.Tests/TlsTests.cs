@@ -88,7 +88,7 @@ public sealed class TlsTests : IDisposable
     private readonly X509Certificate2 _authority = TestCertificates.Authority("InfraGrpc test CA");
 
     [Fact]
-    public async Task OnePort_ServesGrpcAndWebhooksOverTls_AndNothingListensInCleartext()
+    public async Task OnePort_ServesGrpcGrpcWebAndWebhooksOverTls_AndNothingListensInCleartext()
     {
         var (certificate, key) = _certificates.Write("server", TestCertificates.Issue(_authority, "localhost", server: true));
         var host = await StartAsync($"--InfraGrpc:Tls:CertificateFile={certificate}", $"--InfraGrpc:Tls:KeyFile={key}");
@@ -96,6 +96,12 @@ public sealed class TlsTests : IDisposable
         {
             using var channel = GrpcChannel.ForAddress(host.GrpcAddress, new GrpcChannelOptions { HttpHandler = TestCertificates.Handler(_authority) });
             var me = await new Proto.AccessService.AccessServiceClient(channel).WhoAmIAsync(new Proto.WhoAmIRequest(), Clients.As(Bootstrap));
+
+            // gRPC-Web, as a browser speaks it: HTTP/1.1 on the same port.
+            var web = new global::Grpc.Net.Client.Web.GrpcWebHandler(global::Grpc.Net.Client.Web.GrpcWebMode.GrpcWeb, TestCertificates.Handler(_authority));
+            using var webChannel = GrpcChannel.ForAddress(host.GrpcAddress, new GrpcChannelOptions { HttpHandler = web, HttpVersion = HttpVersion.Version11, HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact });
+            var overWeb = await new Proto.AccessService.AccessServiceClient(webChannel).WhoAmIAsync(new Proto.WhoAmIRequest(), Clients.As(Bootstrap));
+            var anonymousOverWeb = await Assert.ThrowsAsync<RpcException>(async () => await new Proto.AccessService.AccessServiceClient(webChannel).WhoAmIAsync(new Proto.WhoAmIRequest()));
             using var https = new HttpClient(TestCertificates.Handler(_authority)) { BaseAddress = host.GrpcAddress, DefaultRequestVersion = HttpVersion.Version11 };
             using var webhook = await https.PostAsync(new Uri("/webhooks/github", UriKind.Relative), new StringContent("{}"));
             using var cleartext = new HttpClient { BaseAddress = new UriBuilder(host.GrpcAddress) { Scheme = "http" }.Uri };
@@ -103,6 +109,8 @@ public sealed class TlsTests : IDisposable
             Assert.Equal("https", host.GrpcAddress.Scheme);
             Assert.Equal(host.GrpcAddress, host.HttpAddress);
             Assert.Equal("bootstrap-admin", me.Name);
+            Assert.Equal("bootstrap-admin", overWeb.Name);
+            Assert.Equal(StatusCode.Unauthenticated, anonymousOverWeb.StatusCode);
             Assert.Equal(HttpStatusCode.BadRequest, webhook.StatusCode); // the webhook handler answered: no X-GitHub-Event header
             Assert.Equal(new Version(1, 1), webhook.Version);
             await Assert.ThrowsAsync<HttpRequestException>(async () => await cleartext.GetAsync(new Uri("/", UriKind.Relative)));

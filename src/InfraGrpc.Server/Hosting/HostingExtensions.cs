@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
+using Grpc.AspNetCore.Web;
 using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Git;
 using InfraGrpc.Domain.Paging;
@@ -134,6 +135,8 @@ public static class HostingExtensions
 
     public static void MapInfraGrpcApi(this WebApplication app)
     {
+        // gRPC-Web (for browsers) on every listener: over HTTP/1.1 on the HTTP port, or on the one TLS port.
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.MapGrpcService<InfraChartGrpcService>();
         app.MapGrpcService<InfraProjectGrpcService>();
         app.MapGrpcService<PipelineGrpcService>();
