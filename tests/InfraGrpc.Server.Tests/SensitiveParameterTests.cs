@@ -79,6 +79,8 @@ public sealed class SensitiveParameterTests : IAsyncLifetime
         seen.Append(await Api.Projects.ListProjectResourcesAsync(new Proto.ListProjectResourcesRequest { Project = id }));
         seen.Append(await Api.Projects.PreviewProjectAsync(new Proto.PreviewProjectRequest { Update = new Proto.UpdateProjectRequest { Project = id, ValuesPatch = new Proto.ValuesInput { Set = { "domain=c.io" } } } }));
         seen.Append(refused.Status.Detail).Append(refused.Trailers);
+        var rendered = await Api.Charts.RenderChartAsync(new Proto.RenderChartRequest { Reference = new Proto.ChartReference { Name = "with-secret" }, Values = new Proto.ValuesInput { Set = { "db_password=" + third } } });
+        seen.Append(rendered);
         foreach (var pipeline in pipelines)
         {
             var done = await Api.Pipelines.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = pipeline });
@@ -109,6 +111,7 @@ public sealed class SensitiveParameterTests : IAsyncLifetime
         Assert.Equal(Proto.ChangeType.Changed, passwordChange.Change);
         Assert.StartsWith("(sensitive ", passwordChange.NewValue.StringValue, StringComparison.Ordinal);
         Assert.Contains("(sensitive)", seen.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(sensitive:db_password)", rendered.ToString(), StringComparison.Ordinal);
         foreach (var secret in new[] { first, second, third })
         {
             Assert.DoesNotContain(secret, seen.ToString(), StringComparison.Ordinal);

@@ -8,7 +8,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Grpc.Services;
 
 /// <summary>The chart catalog over gRPC: validate, map, call <see cref="ChartCatalog"/>, map back.</summary>
-internal sealed class InfraChartGrpcService(ChartCatalog catalog, Domain.Projects.ProjectService projects, PageTokens tokens) : Proto.InfraChartService.InfraChartServiceBase
+internal sealed class InfraChartGrpcService(ChartCatalog catalog, Domain.Projects.ProjectService projects, Domain.Projects.ISecretSealer sealer, PageTokens tokens) : Proto.InfraChartService.InfraChartServiceBase
 {
     public override async Task<Proto.PublishChartResponse> PublishChart(Proto.PublishChartRequest request, ServerCallContext context)
     {
@@ -64,6 +64,17 @@ internal sealed class InfraChartGrpcService(ChartCatalog catalog, Domain.Project
             ? new ChartContent(ChartMapper.ToDomain(request.Files), null, request.InlineName, request.InlineVersion)
             : null;
         var (chart, result) = await catalog.RenderAsync(inline, request.Reference?.Name, request.Reference?.Version, input, context.CancellationToken);
+
+        // Sensitive values never come back, not even to the caller who sent them: the manifests show placeholders.
+        if (Domain.Projects.SensitiveValues.Of(chart, result) is { Count: > 0 } secrets)
+        {
+            var masked = await catalog.RenderAsync(inline, request.Reference?.Name, request.Reference?.Version, Domain.Projects.SensitiveValues.Masked(input, secrets), context.CancellationToken);
+            result = masked.Result with
+            {
+                Values = new Domain.Charts.ResolvedValues(
+                    Domain.Projects.SensitiveValues.Mask(result.Values.Supplied, secrets, sealer), Domain.Projects.SensitiveValues.Mask(result.Values.Resolved, secrets, sealer)),
+            };
+        }
 
         var response = new Proto.RenderChartResponse
         {
