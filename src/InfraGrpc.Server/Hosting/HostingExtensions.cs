@@ -65,7 +65,9 @@ public static class HostingExtensions
         builder.Services.AddSingleton<Domain.Access.IAccessStore, LiteDbAccessStore>();
         builder.Services.AddSingleton<Domain.Access.IAuditStore, LiteDbAuditStore>();
         var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
-        builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(new DirectoryInfo(keys));
+        // The key ring is plain XML on disk (no platform key encryptor on Linux), so only the server's user may read it.
+        var keyFolder = OperatingSystem.IsWindows() ? Directory.CreateDirectory(keys) : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(keyFolder);
         builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sensitive-tags.key")));
         builder.Services.AddSingleton<ISecretSealer>(sp => sp.GetRequiredService<Secrets.SecretBox>());
     }
