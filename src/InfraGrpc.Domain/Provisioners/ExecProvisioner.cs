@@ -89,7 +89,7 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
         }
 
         // The operation is over: nothing it started may outlive it, in its group or detached.
-        var leftovers = OperationProcesses.KillAll(group, marker);
+        var leftovers = await OperationProcesses.KillAllAsync(group, marker);
         if (stopped && !process.HasExited)
         {
             process.Kill(entireProcessTree: true);

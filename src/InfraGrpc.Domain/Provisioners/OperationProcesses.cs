@@ -55,8 +55,11 @@ internal static class OperationProcesses
     private static bool IsExecutable(string path) =>
         File.Exists(path) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
-    /// <summary>Kills the processes of group <paramref name="groupId"/> and every process carrying <paramref name="marker"/>; returns how many.</summary>
-    public static int KillAll(int groupId, string marker)
+    /// <summary>
+    /// Kills the processes of group <paramref name="groupId"/> and every process carrying <paramref name="marker"/>,
+    /// and returns once they are gone (dead or waiting to be reaped), or after five seconds; returns how many.
+    /// </summary>
+    public static async Task<int> KillAllAsync(int groupId, string marker)
     {
         if (!Directory.Exists("/proc"))
         {
@@ -65,6 +68,7 @@ internal static class OperationProcesses
 
         var needle = Encoding.ASCII.GetBytes($"{MarkerVariable}={marker}\0");
         var killed = 0;
+        var signalled = new HashSet<int>();
 
         // A process can fork while the scan runs; scanning until a pass finds nothing catches its children.
         for (var pass = 0; pass < 5; pass++)
@@ -80,6 +84,7 @@ internal static class OperationProcesses
                 if ((GroupOf(directory) == groupId || Carries(directory, needle)) && Kill(pid))
                 {
                     found++;
+                    signalled.Add(pid);
                 }
             }
 
@@ -90,7 +95,27 @@ internal static class OperationProcesses
             }
         }
 
+        // SIGKILL is delivered asynchronously: the operation reports its processes killed only once they are.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (signalled.Any(Running) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+
         return killed;
+    }
+
+    private static bool Running(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static int? GroupOf(string directory)
