@@ -23,10 +23,7 @@ public sealed record RevisionContent(int Number, IReadOnlyList<CloudResource> Re
 }
 
 /// <summary>The nodes of a pipeline and the manifest each node works on.</summary>
-public sealed record ReconcilePlan(IReadOnlyList<PipelineNode> Nodes, IReadOnlyDictionary<ResourceKey, CloudResource> Resources)
-{
-    public int Count(NodeAction action) => Nodes.Count(n => n.Action == action);
-}
+public sealed record ReconcilePlan(IReadOnlyList<PipelineNode> Nodes, IReadOnlyDictionary<ResourceKey, CloudResource> Resources);
 
 /// <summary>
 /// The one reconciliation rule. A deploy applies the target revision, producers first, and destroys every

@@ -23,7 +23,7 @@ public sealed class ContractFuzzTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>Every RPC of every service in the infragrpc.v1 package.</summary>
     public static IReadOnlyList<MethodDescriptor> ContractMethods { get; } =
-        new[] { Proto.ChartReflection.Descriptor, Proto.ProjectReflection.Descriptor, Proto.PipelineReflection.Descriptor, Proto.ResourceReflection.Descriptor }
+        new[] { Proto.ChartReflection.Descriptor, Proto.ProjectReflection.Descriptor, Proto.PipelineReflection.Descriptor, Proto.ResourceReflection.Descriptor, Proto.AccessReflection.Descriptor }
             .SelectMany(file => file.Services)
             .SelectMany(service => service.Methods)
             .ToList();
