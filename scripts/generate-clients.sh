@@ -12,8 +12,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 npm ci --no-audit --no-fund --loglevel=error
 (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
+(cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
-rm -rf clients/typescript/src/gen clients/python/infragrpc_client/gen
+rm -rf clients/typescript/src/gen clients/python/infragrpc_client/gen web/src/gen
 npx buf generate
+npx buf generate --template web/buf.gen.yaml
 touch clients/python/infragrpc_client/gen/__init__.py
-echo "generated: clients/typescript/src/gen, clients/python/infragrpc_client/gen"
+echo "generated: clients/typescript/src/gen, clients/python/infragrpc_client/gen, web/src/gen"

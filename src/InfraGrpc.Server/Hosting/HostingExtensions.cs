@@ -15,7 +15,6 @@ using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Storage.LiteDb;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace InfraGrpc.Server.Hosting;
 
@@ -146,6 +145,6 @@ public static class HostingExtensions
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         Webhooks.WebhookHandler.Map(app);
-        app.MapGet("/", (IOptions<InfraGrpcOptions> _) => "InfraGrpc: gRPC on the gRPC port (HTTP/2); this HTTP/1.1 port serves webhooks.\n");
+        ConsoleAssets.Map(app);
     }
 }
