@@ -14,6 +14,8 @@ export interface WatchState {
   statuses: ReadonlyMap<string, NodeStatus>;
   connection: Connection;
   error: unknown;
+  /** The pipeline was a purge that succeeded: the project no longer exists. */
+  projectDeleted: boolean;
   /** Bumped on every published batch. */
   version: number;
 }
@@ -69,7 +71,7 @@ function retryable(error: unknown): boolean {
 
 /** Watches `pipelineId` until it completes, reconnecting (with back-off, or at once when the browser comes back online). */
 export function usePipelineWatch(pipelineId: string | undefined): WatchState {
-  const [state, setState] = useState<WatchState>({ pipeline: undefined, statuses: new Map(), connection: "connecting", error: undefined, version: 0 });
+  const [state, setState] = useState<WatchState>({ pipeline: undefined, statuses: new Map(), connection: "connecting", error: undefined, projectDeleted: false, version: 0 });
   const current = useRef<{ pipeline?: Pipeline; statuses: Map<string, NodeStatus>; touched: Set<string> | "all" }>({ statuses: new Map(), touched: new Set() });
 
   useEffect(() => {
@@ -79,14 +81,15 @@ export function usePipelineWatch(pipelineId: string | undefined): WatchState {
     let connection: Connection = "connecting";
     let lastError: unknown;
     current.current = { statuses: new Map(), touched: new Set() };
-    setState({ pipeline: undefined, statuses: new Map(), connection, error: undefined, version: 0 });
+    let projectDeleted = false;
+    setState({ pipeline: undefined, statuses: new Map(), connection, error: undefined, projectDeleted, version: 0 });
 
     const publish = () => {
       frame = 0;
       const c = current.current;
       c.statuses = statusesOf(c.pipeline, c.statuses, c.touched === "all" ? "all" : [...c.touched]);
       c.touched = new Set();
-      setState((s) => ({ pipeline: c.pipeline, statuses: c.statuses, connection, error: lastError, version: s.version + 1 }));
+      setState((s) => ({ pipeline: c.pipeline, statuses: c.statuses, connection, error: lastError, projectDeleted, version: s.version + 1 }));
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(publish);
@@ -102,6 +105,7 @@ export function usePipelineWatch(pipelineId: string | undefined): WatchState {
         try {
           for await (const event of pipelines.watchPipeline({ pipelineId, afterSequence: after }, { signal: abort.signal })) {
             const c = current.current;
+            if (event.event.case === "pipelineChanged" && event.event.value.projectDeleted) projectDeleted = true;
             const applied = applyEvent(c.pipeline, event);
             c.pipeline = applied.pipeline;
             if (applied.touched === "all" || c.touched === "all") c.touched = "all";

@@ -2,7 +2,7 @@
 // bool → switch, list → repeatable inputs, string_enum → select, object → YAML editor with validation.
 import { toJson, type JsonValue } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import YAML from "yaml";
 import { ParameterType, type ChartParameter } from "../gen/infragrpc/v1/chart_pb";
 import { parameterTypeName } from "../format";
@@ -193,6 +193,16 @@ function YamlInput({
 }) {
   const [text, setText] = useState(() => (value === undefined ? "" : YAML.stringify(value)));
   const [problem, setProblem] = useState<string>();
+  // A value set from outside (the chart's default arriving, a reset) replaces the text; our own edits do not.
+  const emitted = useRef<string>(JSON.stringify(value ?? null));
+  useEffect(() => {
+    const incoming = JSON.stringify(value ?? null);
+    if (incoming !== emitted.current) {
+      emitted.current = incoming;
+      setText(value === undefined ? "" : YAML.stringify(value));
+      setProblem(undefined);
+    }
+  }, [value]);
   return (
     <>
       <textarea
@@ -207,7 +217,10 @@ function YamlInput({
           try {
             const parsed: unknown = e.target.value.trim() === "" ? undefined : YAML.parse(e.target.value);
             if (parsed !== undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) issue = "must be a YAML mapping (key: value lines)";
-            else onChange(parsed as JsonValue | undefined);
+            else {
+              emitted.current = JSON.stringify(parsed ?? null);
+              onChange(parsed as JsonValue | undefined);
+            }
           } catch (error) {
             issue = error instanceof Error ? error.message.split("\n")[0] : "is not valid YAML";
           }

@@ -11,7 +11,7 @@ import { usePipelineWatch } from "../watch";
 
 const connectionLabel = { connecting: "connecting…", live: "live", reconnecting: "connection lost, reconnecting…", completed: "finished", failed: "not watching" } as const;
 
-export default function PipelineView({ projectId, pipelineId, onFinished }: { projectId: string; pipelineId: string; onFinished(): void }) {
+export default function PipelineView({ projectId, pipelineId, onFinished, onProjectDeleted }: { projectId: string; pipelineId: string; onFinished(): void; onProjectDeleted(): void }) {
   const watch = usePipelineWatch(pipelineId);
   const p = watch.pipeline;
   const [selected, setSelected] = useState<string>();
@@ -23,8 +23,9 @@ export default function PipelineView({ projectId, pipelineId, onFinished }: { pr
   const nodes = useMemo(() => fromPipeline(p, groups), [structure, groups]);
   const finished = watch.connection === "completed";
   useEffect(() => {
-    if (finished) onFinished();
-  }, [finished, onFinished]);
+    if (finished && watch.projectDeleted) onProjectDeleted();
+    else if (finished) onFinished();
+  }, [finished, watch.projectDeleted, onFinished, onProjectDeleted]);
   const select = useCallback((key: string) => setSelected((s) => (s === key ? undefined : key)), []);
 
   if (!p) {

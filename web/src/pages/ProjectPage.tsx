@@ -40,6 +40,8 @@ export default function ProjectPage() {
     [params, setParams],
   );
   const reload = project.reload;
+  const navigate = useNavigate();
+  const deleted = useCallback(() => navigate("/projects", { state: { notice: `${org}/${name} was purged and deleted.` } }), [navigate, org, name]);
 
   if (!p) {
     return (
@@ -63,7 +65,7 @@ export default function ProjectPage() {
             · {p.source?.source.case === "git" ? `git ${p.source.source.value.url} (${p.source.source.value.ref})` : p.source?.source.case === "chart" ? `chart ${p.source.source.value.name} v${p.source.source.value.version}` : ""}
           </p>
         </div>
-        <ProjectActions project={p} onPipeline={(id) => open({ tab: "pipeline", pipeline: id })} onChanged={reload} />
+        <ProjectActions project={p} onPipeline={(id) => open({ tab: "pipeline", pipeline: id })} />
       </div>
       <nav className="tabs" aria-label="Project views">
         {tabs.map(([key, label]) => (
@@ -73,7 +75,7 @@ export default function ProjectPage() {
         ))}
       </nav>
       {tab === "pipeline" &&
-        (pipelineId ? <PipelineView key={pipelineId} projectId={p.id} pipelineId={pipelineId} onFinished={reload} /> : <p>No pipeline has run for this project yet.</p>)}
+        (pipelineId ? <PipelineView key={pipelineId} projectId={p.id} pipelineId={pipelineId} onFinished={reload} onProjectDeleted={deleted} /> : <p>No pipeline has run for this project yet.</p>)}
       {tab === "pipelines" && <PipelineList project={p} onOpen={(id) => open({ tab: "pipeline", pipeline: id })} />}
       {tab === "history" && <HistoryView project={p} onRolledBack={(id) => (id ? open({ tab: "pipeline", pipeline: id }) : reload())} />}
       {tab === "values" && <ValuesEditor project={p} onSaved={(id) => (id ? open({ tab: "pipeline", pipeline: id }) : reload())} />}
@@ -82,7 +84,7 @@ export default function ProjectPage() {
   );
 }
 
-function ProjectActions({ project: p, onPipeline, onChanged }: { project: InfraProject; onPipeline(id: string): void; onChanged(): void }) {
+function ProjectActions({ project: p, onPipeline }: { project: InfraProject; onPipeline(id: string): void }) {
   const [confirm, setConfirm] = useState<"undeploy" | "purge" | "delete" | null>(null);
   const action = useAction();
   const navigate = useNavigate();
@@ -125,7 +127,7 @@ function ProjectActions({ project: p, onPipeline, onChanged }: { project: InfraP
         onConfirm={() =>
           run(async () => {
             const purged = await projects.purgeProject({ project: p.id, baseRevision: p.currentRevision });
-            if (purged.deleted) navigate("/projects");
+            if (purged.deleted) navigate("/projects", { state: { notice: `${p.org}/${p.name} was purged and deleted.` } });
             else if (purged.pipeline) onPipeline(purged.pipeline.id);
           })
         }
@@ -141,8 +143,7 @@ function ProjectActions({ project: p, onPipeline, onChanged }: { project: InfraP
         onConfirm={() =>
           run(async () => {
             await projects.deleteProject({ project: p.id });
-            onChanged();
-            navigate("/projects");
+            navigate("/projects", { state: { notice: `${p.org}/${p.name} was deleted.` } });
           })
         }
       >

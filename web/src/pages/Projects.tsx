@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link, useLocation, useSearchParams } from "react-router";
 import { projects } from "../api";
 import { ProjectStatus } from "../gen/infragrpc/v1/project_pb";
 import { pipelineState, projectStatusName, when } from "../format";
@@ -10,6 +10,7 @@ const filters = ["q", "org", "env", "chart", "labels", "status"] as const;
 /** The projects: filtered by org, env, chart, labels and status, searched, paged. */
 export default function Projects() {
   const [params, setParams] = useSearchParams();
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   const get = (k: (typeof filters)[number]) => params.get(k) ?? "";
   const [pages, setPages] = useState<string[]>([""]);
   const pageToken = pages[pages.length - 1];
@@ -34,6 +35,11 @@ export default function Projects() {
           New project
         </Link>
       </div>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           Search <input type="search" value={get("q")} onChange={(e) => update("q", e.target.value)} placeholder="name" />
