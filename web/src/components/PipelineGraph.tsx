@@ -55,19 +55,14 @@ const Card = memo(function Card({ data }: NodeProps<Node<CardData>>) {
   return (
     <div className={`dag-node state-${data.state}${data.highlighted ? " highlighted" : ""}${data.selected ? " selected" : ""}`} data-node-key={data.key} data-state={data.state}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <button
-        type="button"
-        className="dag-node-button"
-        aria-pressed={data.selected}
-        aria-label={`${data.title} ${data.subtitle}: ${detail}${data.reason ? ` (${data.reason})` : ""}`}
-        onClick={() => data.onSelect?.(data.key)}
-      >
-        <span className="dag-kind">{data.subtitle}</span>
-        <span className="dag-name">{data.title}</span>
+      <button type="button" className="dag-node-button" aria-pressed={data.selected} onClick={() => data.onSelect?.(data.key)}>
+        <span className="dag-kind">{data.subtitle}</span>{" "}
+        <span className="dag-name">{data.title}</span>{" "}
         <span className="dag-state">
           <span className="dot" aria-hidden="true" />
           {data.count !== undefined ? `${data.count} resources · ${detail}` : detail}
         </span>
+        {data.reason && <span className="visually-hidden"> ({data.reason})</span>}
       </button>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>

@@ -37,7 +37,7 @@ export default function Catalog() {
               {c.builtIn && " · built-in"}
             </p>
             <p>{c.description}</p>
-            <Link className="button" to={`/new?chart=${encodeURIComponent(c.name)}`} aria-label={`Create a project from ${c.displayName || c.name}`}>
+            <Link className="button" to={`/new?chart=${encodeURIComponent(c.name)}`} aria-label={`Create project from ${c.displayName || c.name}`}>
               Create project
             </Link>
           </li>
