@@ -41,6 +41,17 @@ else
   failed_steps=$((failed_steps + 1))
 fi
 
+step "web console: web/dist matches its sources (npm ci, tsc, vite build, then git diff)"
+if (cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error && npm run --silent build) > "$results/web-build.log" 2>&1 \
+  && git diff --exit-code --stat -- web/dist && [ -z "$(git status --porcelain -- web/dist)" ]; then
+  grep -E "dist/assets/.*\.js" "$results/web-build.log" | sed 's/^/  /'
+  echo "built assets are current"
+else
+  tail -n 30 "$results/web-build.log"
+  echo "web/dist differs from web/src: run (cd web && npm run build) and commit web/dist"
+  failed_steps=$((failed_steps + 1))
+fi
+
 step "build (warnings are errors)"
 dotnet build InfraGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -94,6 +105,26 @@ else
       failed=$((failed + 1))
     fi
   done
+fi
+
+step "web console end to end: Playwright driving Debian's Chromium against live servers"
+chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
+if [ ! -x "$chromium" ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+fi
+rm -f web/test-results/results.json
+(cd web && CHROMIUM_PATH="$chromium" INFRAGRPC_SERVER_DLL="$PWD/../src/InfraGrpc.Server/bin/$configuration/net10.0/InfraGrpc.Server.dll" \
+  npx playwright test) > "$results/web-e2e.log" 2>&1
+counts=$(node -e 'const r=require("./web/test-results/results.json").stats; console.log((r.expected+r.flaky)+" "+(r.unexpected))' 2>/dev/null)
+if [ -n "$counts" ]; then
+  read -r p f <<<"$counts"
+  echo "web e2e: $p passed, $f failed (screenshots in web/test-results/screenshots)"
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$f" -eq 0 ] || grep -E "✘|Error:" "$results/web-e2e.log" | head -n 40
+else
+  echo "web e2e: no results"; tail -n 40 "$results/web-e2e.log"
+  failed=$((failed + 1))
 fi
 
 failed=$((failed + failed_steps))

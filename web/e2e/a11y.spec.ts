@@ -10,6 +10,7 @@ async function audit(page: Page, what: string) {
 }
 
 test("every page passes axe-core without serious or critical violations", async ({ page, api, chart }) => {
+  test.setTimeout(300_000); // axe analyses nine pages; a loaded 2-core machine needs the room
   const name = unique("a11y");
   const created = await api.projects.createProject({ name, source: { case: "chart", value: { name: chart } }, values: { layers: [{ owner: "ida", failDatabase: true }] } });
   await page.goto("/projects");

@@ -6,6 +6,7 @@ import { Code, ConnectError, pipelines } from "./api";
 import { currentOperation, nodeState } from "./format";
 import { PipelineSchema, type Pipeline, type WatchPipelineResponse } from "./gen/infragrpc/v1/pipeline_pb";
 import type { NodeStatus } from "./components/PipelineGraph";
+import { profiling } from "./profile";
 
 export type Connection = "connecting" | "live" | "reconnecting" | "completed" | "failed";
 
@@ -86,6 +87,8 @@ export function usePipelineWatch(pipelineId: string | undefined): WatchState {
 
     const publish = () => {
       frame = 0;
+      if (profiling) performance.mark("infragrpc:publish");
+      if (profiling && !current.current.statuses.size) performance.mark("infragrpc:first-publish");
       const c = current.current;
       c.statuses = statusesOf(c.pipeline, c.statuses, c.touched === "all" ? "all" : [...c.touched]);
       c.touched = new Set();

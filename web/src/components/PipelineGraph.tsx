@@ -2,8 +2,9 @@
 // blocked dependents marked, grouping and filters for large graphs.
 import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { memo, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { nodeStateLabel, type NodeState } from "../format";
+import { profiling } from "../profile";
 import { downstream, layoutGraph } from "./layout";
 
 export interface GraphNodeInfo {
@@ -70,10 +71,12 @@ const Card = memo(function Card({ data }: NodeProps<Node<CardData>>) {
 });
 
 const nodeTypes = { card: Card };
+/** Above this many nodes the graph is virtualised, opens zoomed on its roots, and its edges do not animate. */
+const largeGraph = 150;
 
 export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Props) {
   const [filter, setFilter] = useState<Filter>("all");
-  const [groupBy, setGroupBy] = useState<GroupBy>(nodes.length > 300 ? "group" : "none");
+  const [groupBy, setGroupBy] = useState<GroupBy>("none");
   const statusOf = (key: string): NodeStatus => statuses?.get(key) ?? { state: "pending" };
 
   // The visible graph: grouped or not, then filtered.
@@ -99,7 +102,12 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
 
   const structure = useMemo(() => view.nodes.map((n) => `${n.key}<${n.producers.join(",")}`).join("|"), [view.nodes]);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const positions = useMemo(() => layoutGraph(view.nodes), [structure]);
+  const positions = useMemo(() => {
+    const start = performance.now();
+    const laid = layoutGraph(view.nodes);
+    if (profiling) performance.measure("infragrpc:layout", { start, end: performance.now() });
+    return laid;
+  }, [structure]);
 
   const consumers = useMemo(() => {
     const map = new Map<string, string[]>();
@@ -167,19 +175,28 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, positions, statuses, selected, highlighted, filter, onSelect]);
 
+  // Edges, like nodes, keep their identity unless what they show changed.
+  const edgeCache = useRef(new Map<string, Edge>());
   const flowEdges = useMemo(() => {
     const shown = new Set(flowNodes.map((n) => n.id));
+    const next = new Map<string, Edge>();
     const edges: Edge[] = [];
     for (const n of view.nodes) {
       if (!shown.has(n.key)) continue;
-      const target = statusOfView(n.key).state;
+      // Animated (dashed, moving) edges repaint every frame; on a large graph that alone costs more than the updates.
+      const animated = view.nodes.length <= largeGraph && statusOfView(n.key).state === "running";
       for (const p of n.producers) {
         if (!shown.has(p)) continue;
         const source = statusOfView(p).state;
-        const broken = source === "failed" || source === "blocked";
-        edges.push({ id: `${p}->${n.key}`, source: p, target: n.key, animated: target === "running", className: broken ? "edge-blocked" : undefined });
+        const className = source === "failed" || source === "blocked" ? "edge-blocked" : undefined;
+        const id = `${p}->${n.key}`;
+        const cached = edgeCache.current.get(id);
+        const edge = cached && cached.animated === animated && cached.className === className ? cached : { id, source: p, target: n.key, animated, className };
+        next.set(id, edge);
+        edges.push(edge);
       }
     }
+    edgeCache.current = next;
     return edges;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [flowNodes, view]);
@@ -190,6 +207,15 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
     return c;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [nodes, statuses]);
+
+  // With ?profile in the URL, the first render with nodes is marked for bench/console.sh.
+  const marked = useRef(false);
+  useEffect(() => {
+    if (!marked.current && flowNodes.length > 0 && profiling) {
+      marked.current = true;
+      performance.mark("infragrpc:graph-rendered", { detail: { nodes: flowNodes.length } });
+    }
+  }, [flowNodes.length]);
 
   return (
     <div className="graph" role="region" aria-label={label}>
@@ -226,13 +252,16 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
           nodes={flowNodes}
           edges={flowEdges}
           nodeTypes={nodeTypes}
-          fitView
+          // A large graph opens at a readable zoom on its roots (only what is on screen is in the DOM);
+          // the Fit button shows all of it.
+          fitView={nodes.length <= largeGraph}
+          defaultViewport={nodes.length > largeGraph ? { x: 16, y: 16, zoom: 0.6 } : undefined}
           minZoom={0.05}
           nodesDraggable={false}
           nodesConnectable={false}
           nodesFocusable={false}
           edgesFocusable={false}
-          onlyRenderVisibleElements={flowNodes.length > 150}
+          onlyRenderVisibleElements={flowNodes.length > largeGraph}
           proOptions={{ hideAttribution: true }}
         >
           <Background />

@@ -1,9 +1,10 @@
 // One pipeline, live: the DAG coloured by each node's state, its gates, and the selected node's details.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from "react";
 import { pipelines, projects } from "../api";
 import { fromPipeline } from "../components/graphInput";
 import { NodePanel } from "../components/NodePanel";
 import PipelineGraph from "../components/PipelineGraph";
+import { profiling } from "../profile";
 import { duration, pipelineState, triggerName } from "../format";
 import { ManualGateScope, ManualGateState, PipelineOperation, PipelineStatus } from "../gen/infragrpc/v1/pipeline_pb";
 import { ErrorNote, useAction, useLoad } from "../load";
@@ -26,6 +27,13 @@ export default function PipelineView({ projectId, pipelineId, onFinished, onProj
     if (finished && watch.projectDeleted) onProjectDeleted();
     else if (finished) onFinished();
   }, [finished, watch.projectDeleted, onFinished, onProjectDeleted]);
+  // With ?profile: how long each live batch takes from its publication to the DOM commit (bench/console.sh).
+  useLayoutEffect(() => {
+    if (profiling && watch.version > 0 && performance.getEntriesByName("infragrpc:publish").length) {
+      performance.measure("infragrpc:batch", "infragrpc:publish");
+      performance.clearMarks("infragrpc:publish");
+    }
+  }, [watch.version]);
   const select = useCallback((key: string) => setSelected((s) => (s === key ? undefined : key)), []);
 
   if (!p) {

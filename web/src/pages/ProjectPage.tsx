@@ -43,43 +43,48 @@ export default function ProjectPage() {
   const navigate = useNavigate();
   const deleted = useCallback(() => navigate("/projects", { state: { notice: `${org}/${name} was purged and deleted.` } }), [navigate, org, name]);
 
-  if (!p) {
-    return (
-      <section>
-        <h1>{name}</h1>
-        <ErrorNote error={project.error} />
-        {!project.error && <p role="status">Loading…</p>}
-      </section>
-    );
-  }
+  // The pipeline view keeps its place in the tree while the project loads, so a pipeline named in the URL
+  // starts watching at once and is not restarted when the project arrives.
+  const pipelineView =
+    tab === "pipeline" && pipelineId && !project.error ? <PipelineView key={pipelineId} projectId={ref} pipelineId={pipelineId} onFinished={reload} onProjectDeleted={deleted} /> : null;
   return (
     <section className="project">
-      <div className="heading">
-        <div>
-          <h1>{p.name}</h1>
-          <p className="muted">
-            {p.org} / {p.env} · revision {p.currentRevision} ·{" "}
-            <span className={`status status-${projectStatusName(p.status).replace(" ", "-")}`} data-testid="project-status">
-              {projectStatusName(p.status)}
-            </span>{" "}
-            · {p.source?.source.case === "git" ? `git ${p.source.source.value.url} (${p.source.source.value.ref})` : p.source?.source.case === "chart" ? `chart ${p.source.source.value.name} v${p.source.source.value.version}` : ""}
-          </p>
-        </div>
-        <ProjectActions project={p} onPipeline={(id) => open({ tab: "pipeline", pipeline: id })} />
-      </div>
-      <nav className="tabs" aria-label="Project views">
-        {tabs.map(([key, label]) => (
-          <Link key={key} to={`?${new URLSearchParams({ ...Object.fromEntries(params), tab: key })}`} aria-current={tab === key ? "page" : undefined}>
-            {label}
-          </Link>
-        ))}
-      </nav>
-      {tab === "pipeline" &&
-        (pipelineId ? <PipelineView key={pipelineId} projectId={p.id} pipelineId={pipelineId} onFinished={reload} onProjectDeleted={deleted} /> : <p>No pipeline has run for this project yet.</p>)}
-      {tab === "pipelines" && <PipelineList project={p} onOpen={(id) => open({ tab: "pipeline", pipeline: id })} />}
-      {tab === "history" && <HistoryView project={p} onRolledBack={(id) => (id ? open({ tab: "pipeline", pipeline: id }) : reload())} />}
-      {tab === "values" && <ValuesEditor project={p} onSaved={(id) => (id ? open({ tab: "pipeline", pipeline: id }) : reload())} />}
-      {tab === "settings" && <Settings project={p} onChanged={reload} />}
+      {!p ? (
+        <>
+          <h1>{name}</h1>
+          <ErrorNote error={project.error} />
+          {!project.error && <p role="status">Loading…</p>}
+        </>
+      ) : (
+        <>
+          <div className="heading">
+            <div>
+              <h1>{p.name}</h1>
+              <p className="muted">
+                {p.org} / {p.env} · revision {p.currentRevision} ·{" "}
+                <span className={`status status-${projectStatusName(p.status).replace(" ", "-")}`} data-testid="project-status">
+                  {projectStatusName(p.status)}
+                </span>{" "}
+                · {p.source?.source.case === "git" ? `git ${p.source.source.value.url} (${p.source.source.value.ref})` : p.source?.source.case === "chart" ? `chart ${p.source.source.value.name} v${p.source.source.value.version}` : ""}
+              </p>
+            </div>
+            <ProjectActions project={p} onPipeline={(id) => open({ tab: "pipeline", pipeline: id })} />
+          </div>
+          <nav className="tabs" aria-label="Project views">
+            {tabs.map(([key, label]) => (
+              <Link key={key} to={`?${new URLSearchParams({ ...Object.fromEntries(params), tab: key })}`} aria-current={tab === key ? "page" : undefined}>
+                {label}
+              </Link>
+            ))}
+          </nav>
+        </>
+      )}
+      {pipelineView}
+      {p && tab === "pipeline" && !pipelineId && <p>No pipeline has run for this project yet.</p>}
+      {p && tab === "pipelines" && <PipelineList project={p} onOpen={(id) => open({ tab: "pipeline", pipeline: id })} />}
+      {p && tab === "history" && <HistoryView project={p} onRolledBack={(id) => (id ? open({ tab: "pipeline", pipeline: id }) : reload())} />}
+      {p && tab === "values" && <ValuesEditor project={p} onSaved={(id) => (id ? open({ tab: "pipeline", pipeline: id }) : reload())} />}
+      {p && tab === "settings" && <Settings project={p} onChanged={reload} />}
     </section>
   );
 }

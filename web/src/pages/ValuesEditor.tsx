@@ -6,7 +6,7 @@ import { byField, TextField } from "../components/Field";
 import { explicitValues, initialValues, ParamForm, type Values } from "../components/ParamForm";
 import type { InfraProject } from "../gen/infragrpc/v1/project_pb";
 import { ErrorNote, useAction, useLoad } from "../load";
-import { valuesInput } from "./Wizard";
+import { valuesInput } from "../valuesInput";
 
 export default function ValuesEditor({ project: p, onSaved }: { project: InfraProject; onSaved(pipelineId: string | undefined): void }) {
   const source = p.source?.source.case === "chart" ? p.source.source.value : undefined;

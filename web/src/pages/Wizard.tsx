@@ -1,6 +1,5 @@
 // Create a project from a catalog chart: choose the chart, fill the generated form, preview the
 // rendered manifests and their DAG (RenderChart), then Create and Deploy.
-import { create } from "@bufbuild/protobuf";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { charts, projects, violations } from "../api";
@@ -8,14 +7,12 @@ import { byField, parseLabels, TextField } from "../components/Field";
 import { fromResourceGraph } from "../components/graphInput";
 import { explicitValues, initialValues, ParamForm, type Values } from "../components/ParamForm";
 import { Yaml } from "../components/Yaml";
-import { ValuesInputSchema, type RenderChartResponse } from "../gen/infragrpc/v1/chart_pb";
+import type { RenderChartResponse } from "../gen/infragrpc/v1/chart_pb";
+import { valuesInput } from "../valuesInput";
 import { ErrorNote, useAction, useLoad } from "../load";
 
 const PipelineGraph = lazy(() => import("../components/PipelineGraph"));
 
-export function valuesInput(values: Values) {
-  return create(ValuesInputSchema, { layers: [values] });
-}
 
 export default function Wizard() {
   const [params, setParams] = useSearchParams();
