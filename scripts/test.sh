@@ -90,6 +90,34 @@ trap 'kill $server_pid 2>/dev/null; rm -rf "$results" "$data"' EXIT
 # Wait for the line that names the bound address (or for the server to die), not for a fixed time.
 timeout 120 grep -q -m 1 -E "gRPC on |Unhandled|infragrpc:" <(tail -F "$server_log" 2>/dev/null) || true
 address=$(sed -nE 's/.*gRPC on (http:\/\/[0-9.:]+)\/?,.*/\1/p' "$server_log" | head -n 1)
+
+# A second server with TLS that requires a token, for each client's https check: a CA and a server
+# certificate for 127.0.0.1 made here with openssl, and a bootstrap token in a file.
+tls=$(mktemp -d)
+command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null; }
+(cd "$tls" \
+  && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=InfraGrpc test CA" -keyout ca.key -out ca.pem \
+       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign" \
+  && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" -keyout server.key -out server.csr \
+  && printf "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n" > server.ext \
+  && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.pem \
+  && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > token) > "$results/tls-setup.log" 2>&1
+tls_log="$results/tls-server.log"
+dotnet src/InfraGrpc.Server/bin/$configuration/net10.0/InfraGrpc.Server.dll \
+  --InfraGrpc:GrpcUrl=https://127.0.0.1:0 --InfraGrpc:DataDirectory="$tls/data" \
+  --InfraGrpc:Tls:CertificateFile="$tls/server.pem" --InfraGrpc:Tls:KeyFile="$tls/server.key" \
+  --InfraGrpc:Auth:BootstrapTokenFile="$tls/token" > "$tls_log" 2>&1 &
+tls_pid=$!
+trap 'kill $server_pid $tls_pid 2>/dev/null; rm -rf "$results" "$data" "$tls"' EXIT
+timeout 120 grep -q -m 1 -E "gRPC on |Unhandled|infragrpc:" <(tail -F "$tls_log" 2>/dev/null) || true
+tls_address=$(sed -nE 's/.*gRPC on (https:\/\/[0-9.:]+)\/?,.*/\1/p' "$tls_log" | head -n 1)
+if [ -n "$tls_address" ]; then
+  echo "TLS server: $tls_address"
+  export INFRAGRPC_TLS_SERVER="$tls_address" INFRAGRPC_TLS_CA_FILE="$tls/ca.pem" INFRAGRPC_TLS_TOKEN_FILE="$tls/token"
+else
+  echo "the TLS server did not start:"; cat "$results/tls-setup.log" "$tls_log"
+  failed=$((failed + 1))
+fi
 if [ -z "$address" ]; then
   echo "the server did not start:"; cat "$server_log"
   failed=$((failed + 1))

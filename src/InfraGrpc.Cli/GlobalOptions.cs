@@ -99,22 +99,7 @@ internal sealed class GlobalOptions
             throw new UsageException($"--ca-file {caFile} cannot be read as PEM: {e.Message}");
         }
 
-        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-            chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-            chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-            using var presented = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
-            return chain.Build(presented);
-        };
-        return handler;
+        return global::InfraGrpc.Client.ServerTrust.TrustingOnly(authorities);
     }
 
     // --token-file, else $INFRAGRPC_TOKEN, else the context's token file; none means anonymous.

@@ -33,7 +33,7 @@ public sealed class SecuredServerFixture : IAsyncLifetime
         var jwks = Path.Combine(_secrets, "jwks.json");
         await File.WriteAllTextAsync(jwks, Jwts.KeySet(_signing, "k1"));
         Host = await ServerHost.StartAsync(
-            null, "--InfraGrpc:Simulated:Latency=00:00:00", $"--InfraGrpc:Auth:BootstrapTokenFile={file}",
+            null, "--InfraGrpc:Simulated:Latency=00:00:00", $"--InfraGrpc:Auth:BootstrapTokenFile={file}", "--InfraGrpc:Auth:DenialAuditPerMinute=100000",
             $"--InfraGrpc:Auth:Jwt:Issuer={Jwts.Issuer}", $"--InfraGrpc:Auth:Jwt:Audience={Jwts.Audience}", $"--InfraGrpc:Auth:Jwt:JwksFile={jwks}");
         var admin = Clients.As(Bootstrap);
         await Api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = LifecycleChart.Files() }, admin);

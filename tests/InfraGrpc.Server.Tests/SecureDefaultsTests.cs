@@ -56,6 +56,36 @@ public sealed class SecureDefaultsTests
     }
 
     [Fact]
+    public async Task AFloodOfDenials_WritesItsBudget_AndOneNotice_NotOneEventEach()
+    {
+        var secrets = Directory.CreateTempSubdirectory("infragrpc-secrets-").FullName;
+        var file = Path.Combine(secrets, "token");
+        await File.WriteAllTextAsync(file, "a-bootstrap-token-long-enough");
+        var host = await ServerHost.StartAsync(null, $"--InfraGrpc:Auth:BootstrapTokenFile={file}", "--InfraGrpc:Auth:DenialAuditPerMinute=5");
+        var api = new Clients(host.Channel);
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await RpcAssert.ThrowsAsync(StatusCode.Unauthenticated, async () => await api.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = "acme/p" + i }));
+            }
+
+            var events = (await api.Access.ListAuditEventsAsync(new Proto.ListAuditEventsRequest { Org = "*", PageSize = 500 }, Clients.As("a-bootstrap-token-long-enough"))).Events
+                .Where(e => e.Actor == "anonymous").ToList();
+
+            Assert.Equal(5, events.Count(e => e.Outcome == "Unauthenticated"));
+            var notice = Assert.Single(events, e => e.Outcome == "SUPPRESSED");
+            Assert.Contains("more than 5 denials", notice.Target, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            Directory.Delete(host.DataDirectory, recursive: true);
+            Directory.Delete(secrets, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AnOpenServer_OnLoopback_ServesAnonymousCallersAsTheInstanceAdmin()
     {
         var host = await ServerHost.StartAsync();

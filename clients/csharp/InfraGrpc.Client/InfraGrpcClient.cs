@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using InfraGrpc.Contracts.V1;
@@ -33,10 +34,35 @@ public sealed class InfraGrpcClient : IDisposable
     /// <summary>Wraps a channel the caller owns and configured (disposing the client disposes it).</summary>
     public static InfraGrpcClient From(GrpcChannel channel) => new(channel);
 
-    public static InfraGrpcClient Create(string? server = null, string? token = null)
+    public const string TokenVariable = "INFRAGRPC_TOKEN";
+    public const string TokenFileVariable = "INFRAGRPC_TOKEN_FILE";
+    public const string CaFileVariable = "INFRAGRPC_CA_FILE";
+
+    public static InfraGrpcClient Create(string? server = null, string? token = null) => Create(new InfraGrpcClientOptions { Server = server, Token = token });
+
+    /// <summary>
+    /// Connects with <paramref name="settings"/>; what they leave unset comes from <c>$INFRAGRPC_SERVER</c>,
+    /// <c>$INFRAGRPC_TOKEN</c> (or the file named by <c>$INFRAGRPC_TOKEN_FILE</c>) and <c>$INFRAGRPC_CA_FILE</c>.
+    /// </summary>
+    /// <exception cref="IOException">The token file or CA file cannot be read.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">The CA file is not PEM certificates.</exception>
+    public static InfraGrpcClient Create(InfraGrpcClientOptions settings)
     {
-        var address = server ?? (Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultServer);
+        ArgumentNullException.ThrowIfNull(settings);
+        var address = settings.Server ?? (Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultServer);
+        var tokenFile = settings.TokenFile ?? Environment.GetEnvironmentVariable(TokenFileVariable);
+        var token = settings.Token ?? (tokenFile is { Length: > 0 } ? File.ReadAllText(tokenFile).Trim() : Environment.GetEnvironmentVariable(TokenVariable));
+        var caFile = settings.CaFile ?? Environment.GetEnvironmentVariable(CaFileVariable);
+        var secure = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         var options = new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 };
+        if (secure && caFile is { Length: > 0 })
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(caFile);
+            options.HttpHandler = ServerTrust.TrustingOnly(authorities);
+            options.DisposeHttpClient = true;
+        }
+
         if (!string.IsNullOrEmpty(token))
         {
             var credentials = CallCredentials.FromInterceptor((_, metadata) =>
@@ -44,7 +70,6 @@ public sealed class InfraGrpcClient : IDisposable
                 metadata.Add("authorization", "Bearer " + token);
                 return Task.CompletedTask;
             });
-            var secure = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
             options.Credentials = ChannelCredentials.Create(secure ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure, credentials);
 
             // h2c on loopback is the default deployment; tokens over it are the operator's choice.

@@ -24,12 +24,30 @@ def _target(server: str) -> str:
     return server
 
 
-class Client:
-    """Stubs for the three services over one channel; `token` becomes a bearer token on every call."""
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
-    def __init__(self, server: str = None, token: str = None):
+
+class Client:
+    """Stubs for the three services over one channel.
+
+    `token` (default $INFRAGRPC_TOKEN) or `token_file` (default $INFRAGRPC_TOKEN_FILE) becomes a bearer
+    token on every call. An https:// server is reached over TLS, trusting `ca_file` (default
+    $INFRAGRPC_CA_FILE) or else the system's roots.
+    """
+
+    def __init__(self, server: str = None, token: str = None, token_file: str = None, ca_file: str = None):
         server = server or os.environ.get("INFRAGRPC_SERVER", "http://localhost:50051")
-        self.channel = grpc.insecure_channel(_target(server))
+        token_file = token_file or os.environ.get("INFRAGRPC_TOKEN_FILE")
+        if token is None:
+            token = _read(token_file).decode().strip() if token_file else os.environ.get("INFRAGRPC_TOKEN")
+        ca_file = ca_file or os.environ.get("INFRAGRPC_CA_FILE")
+        if server.startswith("https://"):
+            roots = _read(ca_file) if ca_file else None
+            self.channel = grpc.secure_channel(_target(server), grpc.ssl_channel_credentials(root_certificates=roots))
+        else:
+            self.channel = grpc.insecure_channel(_target(server))
         self.metadata = (("authorization", "Bearer " + token),) if token else ()
         self.charts = chart_pb2_grpc.InfraChartServiceStub(self.channel)
         self.projects = project_pb2_grpc.InfraProjectServiceStub(self.channel)

@@ -1,5 +1,6 @@
 // InfraGrpc client for TypeScript on Node: the generated services over connect-node's gRPC transport
 // (HTTP/2; connect-node 2.x has no httpVersion option on the gRPC transport), plus a watch helper.
+import { readFileSync } from "node:fs";
 import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { InfraChartService } from "./gen/infragrpc/v1/chart_pb";
@@ -20,13 +21,30 @@ export interface InfraGrpc {
   watch(pipelineId: string): AsyncGenerator<WatchPipelineResponse>;
 }
 
-/** Connects to `server` (default $INFRAGRPC_SERVER or http://localhost:50051); `token` is sent as a bearer token. */
-export function connect(server = process.env.INFRAGRPC_SERVER ?? "http://localhost:50051", token?: string): InfraGrpc {
+/** How to reach a secured server. Each falls back to an environment variable. */
+export interface ConnectOptions {
+  /** A bearer token (API token or JWT); default $INFRAGRPC_TOKEN. */
+  token?: string;
+  /** A file holding the token, so it never sits in argv or the environment; default $INFRAGRPC_TOKEN_FILE. */
+  tokenFile?: string;
+  /** PEM CA certificate(s) that an https:// server's certificate must chain to; default $INFRAGRPC_CA_FILE. */
+  caFile?: string;
+}
+
+/**
+ * Connects to `server` (default $INFRAGRPC_SERVER or http://localhost:50051). The second argument is a
+ * token, or options naming a token, a token file and a CA file for https://.
+ */
+export function connect(server = process.env.INFRAGRPC_SERVER ?? "http://localhost:50051", options: string | ConnectOptions = {}): InfraGrpc {
+  const o: ConnectOptions = typeof options === "string" ? { token: options } : options;
+  const tokenFile = o.tokenFile ?? process.env.INFRAGRPC_TOKEN_FILE;
+  const token = o.token ?? (tokenFile ? readFileSync(tokenFile, "utf8").trim() : process.env.INFRAGRPC_TOKEN);
+  const caFile = o.caFile ?? process.env.INFRAGRPC_CA_FILE;
   const bearer: Interceptor = (next) => async (request) => {
     if (token) request.header.set("authorization", `Bearer ${token}`);
     return next(request);
   };
-  const transport = createGrpcTransport({ baseUrl: server, interceptors: [bearer] });
+  const transport = createGrpcTransport({ baseUrl: server, interceptors: [bearer], nodeOptions: caFile ? { ca: readFileSync(caFile) } : undefined });
   const pipelines = createClient(PipelineService, transport);
   return {
     charts: createClient(InfraChartService, transport),

@@ -13,11 +13,14 @@ namespace InfraGrpc.Server.Access;
 /// (so before a stream's first message). The identity and its grants travel in the call's user state;
 /// <see cref="Grpc.CallerIdentity"/> reads the actor from there, never from the request.
 /// </summary>
-internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit, ProjectService projects, PipelineQueries pipelines, ILogger<AccessInterceptor> logger) : Interceptor
+internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit, DenialThrottle throttle, ProjectService projects, PipelineQueries pipelines, ILogger<AccessInterceptor> logger) : Interceptor
 {
     public const string IdentityKey = "infragrpc.identity";
     public const string GrantsKey = "infragrpc.grants";
     private const string TargetKey = "infragrpc.target";
+
+    /// <summary>The outcome of the event that stands for denials the <see cref="DenialThrottle"/> left out.</summary>
+    public const string Suppressed = "SUPPRESSED";
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
         AuditedAsync(request, context, () => continuation(request, context));
@@ -87,7 +90,21 @@ internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit,
     {
         try
         {
-            await RecordAsync(context, request, null, outcome);
+            var decision = throttle.Admit(Grpc.CallerIdentity.Of(context).Name, context.Peer ?? string.Empty);
+            if (decision.Suppressed > 0)
+            {
+                await RecordAsync(context, request, null, Suppressed, $"{decision.Suppressed} denials of this caller were not recorded (more than {throttle.PerWindow} a minute)");
+            }
+
+            if (decision.Overflowing)
+            {
+                await RecordAsync(context, request, null, Suppressed, $"more than {throttle.PerWindow} denials of this caller this minute: the rest of this minute's are counted, not recorded");
+            }
+
+            if (decision.Record)
+            {
+                await RecordAsync(context, request, null, outcome);
+            }
         }
 #pragma warning disable CA1031 // The denial is what the caller must get; a trail that cannot be written is logged.
         catch (Exception e)
@@ -111,7 +128,7 @@ internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit,
         }
     }
 
-    private async Task<string> RecordAsync<TRequest>(ServerCallContext context, TRequest request, Target? target, string outcome)
+    private async Task<string> RecordAsync<TRequest>(ServerCallContext context, TRequest request, Target? target, string outcome, string? note = null)
     {
         var identity = Grpc.CallerIdentity.Of(context);
         var requestId = context.RequestHeaders.GetValue("x-request-id") is { Length: > 0 and <= 128 } given && !given.Any(char.IsControl) ? given : Guid.NewGuid().ToString("N");
@@ -119,7 +136,7 @@ internal sealed class AccessInterceptor(AccessManager access, IAuditStore audit,
         var (org, what) = target is not null ? (target.Org, target.Address) : Describe(request);
         var id = Guid.CreateVersion7().ToString("N");
         await audit.AppendAsync(new AuditEvent(
-            id, DateTimeOffset.UtcNow, identity.Name, context.Method.TrimStart('/'), org, Domain.Errors.Excerpt.Of(what), outcome, requestId, context.Peer ?? string.Empty));
+            id, DateTimeOffset.UtcNow, identity.Name, context.Method.TrimStart('/'), org, note ?? Domain.Errors.Excerpt.Of(what), outcome, requestId, context.Peer ?? string.Empty));
         return id;
     }
 

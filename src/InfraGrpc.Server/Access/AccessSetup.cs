@@ -19,6 +19,12 @@ internal static class AccessSetup
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<AccessManager>();
+        if (options.Auth.DenialAuditPerMinute <= 0)
+        {
+            throw new StartupException($"InfraGrpc:Auth:DenialAuditPerMinute must be a positive number of denials, got {options.Auth.DenialAuditPerMinute}");
+        }
+
+        builder.Services.AddSingleton(sp => new DenialThrottle(sp.GetRequiredService<TimeProvider>(), options.Auth.DenialAuditPerMinute));
         if (options.Auth.Jwt.Enabled)
         {
             JwtSetup.AddJwt(builder, options.Auth.Jwt);

@@ -69,6 +69,12 @@ public sealed class AuthOptions
 
     /// <summary>JWTs from an OIDC identity provider: <c>InfraGrpc:Auth:Jwt:…</c>.</summary>
     public JwtOptions Jwt { get; set; } = new();
+
+    /// <summary>
+    /// How many denials per minute one caller (identity and client host) writes to the audit trail; the rest
+    /// are counted into one SUPPRESSED event, so a flood of refused calls cannot fill the disk.
+    /// </summary>
+    public int DenialAuditPerMinute { get; set; } = Domain.Access.DenialThrottle.DefaultPerWindow;
 }
 
 /// <summary>
