@@ -71,6 +71,18 @@ const Card = memo(function Card({ data }: NodeProps<Node<CardData>>) {
 });
 
 const nodeTypes = { card: Card };
+const miniMapColour: Record<NodeState, string> = {
+  pending: "#d0d7de",
+  queued: "#d0d7de",
+  running: "#54aeff",
+  "awaiting-approval": "#d4a72c",
+  succeeded: "#4ac26b",
+  failed: "#cf222e",
+  blocked: "#ff8182",
+  cancelled: "#8c959f",
+  skipped: "#8c959f",
+};
+
 /** Above this many nodes the graph is virtualised, opens zoomed on its roots, and its edges do not animate. */
 const largeGraph = 150;
 
@@ -266,7 +278,7 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
         >
           <Background />
           <Controls showInteractive={false} />
-          {flowNodes.length <= 400 && <MiniMap pannable zoomable ariaLabel="Graph overview" />}
+          {flowNodes.length <= 400 && <MiniMap pannable zoomable ariaLabel="Graph overview" nodeColor={(n) => miniMapColour[(n.data as CardData).state]} />}
         </ReactFlow>
       </div>
     </div>
