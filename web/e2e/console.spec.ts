@@ -202,6 +202,7 @@ test("a dropped watch connection catches up without a reload", async ({ page, ap
 
     await expect(page.getByTestId("pipeline-state")).toHaveText("succeeded");
     for (const key of Object.values(k)) await expect(node(page, key)).toHaveAttribute("data-state", "succeeded");
+    await expect(page.getByTestId("project-status")).toHaveText("deployed");
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(proxy.resets).toBeGreaterThan(0);
     await shot(page, "7-caught-up");

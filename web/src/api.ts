@@ -69,6 +69,11 @@ export function explain(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A failure of the connection rather than an answer: worth trying again. */
+export function isTransient(error: unknown): boolean {
+  return !(error instanceof ConnectError) || [Code.Unavailable, Code.Unknown, Code.Internal, Code.DeadlineExceeded].includes(error.code);
+}
+
 export function isCode(error: unknown, code: Code): boolean {
   return error instanceof ConnectError && error.code === code;
 }

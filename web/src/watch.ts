@@ -2,7 +2,7 @@
 // once per animation frame (one render per batch), and a dropped stream resumes with after_sequence.
 import { clone } from "@bufbuild/protobuf";
 import { useEffect, useRef, useState } from "react";
-import { Code, ConnectError, pipelines } from "./api";
+import { Code, ConnectError, isTransient, pipelines } from "./api";
 import { currentOperation, nodeState } from "./format";
 import { PipelineSchema, type Pipeline, type WatchPipelineResponse } from "./gen/infragrpc/v1/pipeline_pb";
 import type { NodeStatus } from "./components/PipelineGraph";
@@ -67,7 +67,7 @@ export function statusesOf(pipeline: Pipeline | undefined, previous?: ReadonlyMa
 function retryable(error: unknown): boolean {
   // A browser that lost the connection reports the fetch failure as UNKNOWN or UNAVAILABLE; a server
   // that stopped mid-stream as UNAVAILABLE, INTERNAL (truncated frame) or CANCELED.
-  return !(error instanceof ConnectError) || [Code.Unavailable, Code.Unknown, Code.Internal, Code.Canceled, Code.DeadlineExceeded, Code.Aborted].includes(error.code);
+  return isTransient(error) || (error instanceof ConnectError && [Code.Canceled, Code.Aborted].includes(error.code));
 }
 
 /** Watches `pipelineId` until it completes, reconnecting (with back-off, or at once when the browser comes back online). */

@@ -1,9 +1,9 @@
 // A project: its live pipeline DAG, past pipelines, history and diff, values, controls and actions.
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
-import { pipelines, projects } from "../api";
+import { isTransient, pipelines, projects } from "../api";
 import { TypedConfirm } from "../components/Confirm";
 import { duration, pipelineState, projectStatusName, triggerName, when } from "../format";
 import { PipelineOperation } from "../gen/infragrpc/v1/pipeline_pb";
@@ -40,13 +40,20 @@ export default function ProjectPage() {
     [params, setParams],
   );
   const reload = project.reload;
+  // A project that failed to load because the connection dropped is fetched again, as the watch reconnects.
+  const transient = project.error !== undefined && isTransient(project.error);
+  useEffect(() => {
+    if (!transient) return;
+    const timer = setTimeout(reload, 1000);
+    return () => clearTimeout(timer);
+  }, [transient, reload]);
   const navigate = useNavigate();
   const deleted = useCallback(() => navigate("/projects", { state: { notice: `${org}/${name} was purged and deleted.` } }), [navigate, org, name]);
 
   // The pipeline view keeps its place in the tree while the project loads, so a pipeline named in the URL
   // starts watching at once and is not restarted when the project arrives.
   const pipelineView =
-    tab === "pipeline" && pipelineId && !project.error ? <PipelineView key={pipelineId} projectId={ref} pipelineId={pipelineId} onFinished={reload} onProjectDeleted={deleted} /> : null;
+    tab === "pipeline" && pipelineId ? <PipelineView key={pipelineId} projectId={ref} pipelineId={pipelineId} onFinished={reload} onProjectDeleted={deleted} /> : null;
   return (
     <section className="project">
       {!p ? (
