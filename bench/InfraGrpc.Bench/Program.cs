@@ -5,11 +5,12 @@ return args.FirstOrDefault() switch
     "engine" => await EngineBench.RunAsync(),
     "latency" => await LatencyBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
+    "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | telemetry | render [export-dir]");
     return 2;
 }

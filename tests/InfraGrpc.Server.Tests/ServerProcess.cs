@@ -24,6 +24,9 @@ public sealed partial class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The HTTP/1.1 listener (webhooks, gRPC-Web, the console, metrics and probes).</summary>
+    public Uri HttpAddress { get; private init; } = null!;
+
     /// <summary>The last lines the server wrote (standard output and error), for failure messages.</summary>
     public string RecentLog => string.Join('\n', _log);
 
@@ -40,6 +43,7 @@ public sealed partial class ServerProcess : IDisposable
 
         var process = Process.Start(start)!;
         var bound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Uri? http = null;
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void Keep(string? text)
         {
@@ -57,6 +61,7 @@ public sealed partial class ServerProcess : IDisposable
             Keep(line.Data);
             if (line.Data is { } text && ListeningPattern().Match(text) is { Success: true } match)
             {
+                http = new Uri(match.Groups[2].Value);
                 bound.TrySetResult(new Uri(match.Groups[1].Value));
             }
         };
@@ -70,7 +75,7 @@ public sealed partial class ServerProcess : IDisposable
             throw new InvalidOperationException($"the server exited with {process.ExitCode} before it listened");
         }
 
-        return new ServerProcess(process, await bound.Task, log);
+        return new ServerProcess(process, await bound.Task, log) { HttpAddress = http! };
     }
 
     /// <summary>Runs the server until it exits on its own (a start-up that must fail), as another user when <paramref name="runAs"/> is given.</summary>
@@ -122,6 +127,6 @@ public sealed partial class ServerProcess : IDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"gRPC on (http://[^\s,]+?)/?,")]
+    [GeneratedRegex(@"gRPC on (http://[^\s,]+?)/?, HTTP/1\.1 on (http://[^\s,]+?)/?,")]
     private static partial Regex ListeningPattern();
 }

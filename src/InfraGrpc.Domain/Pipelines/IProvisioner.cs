@@ -11,7 +11,11 @@ public sealed record ProvisionerRequest(
     OperationKind Operation,
     IReadOnlyDictionary<string, object?> Manifest,
     IReadOnlyDictionary<string, object?> PreviousOutputs,
-    Action<LogSource, string> Log);
+    Action<LogSource, string> Log)
+{
+    /// <summary>The W3C traceparent of the operation's span, for an external provisioner's own spans to join.</summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>What an operation produced: success, a one-line message, and (after apply) the outputs.</summary>
 public sealed record ProvisionerOutcome(bool Succeeded, string Message, IReadOnlyDictionary<string, object?>? Outputs = null)

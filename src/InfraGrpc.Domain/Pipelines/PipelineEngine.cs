@@ -44,12 +44,13 @@ public sealed class PipelineEngine(
         }
 
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var (traceId, parentSpanId) = Telemetry.InfraTelemetry.NewPipelineTrace();
         var pipeline = new Pipeline(
             Guid.CreateVersion7().ToString("N"), project.Id, project.QualifiedName, request.Revision, request.Operation, request.Trigger, request.Actor, request.Message,
             RunStatus.Queued, RunResult.None, null, now, null, null,
             [new Stage(StageKind.Build, RunStatus.Queued, RunResult.None, null, null, null), new Stage(StageKind.Deploy, RunStatus.Queued, RunResult.None, null, null, null)],
             nodes, [], 0, Math.Max(1, options.Parallelism), buildOnly, null)
-        { RequestedCommit = fromGit ? request.Commit : null };
+        { RequestedCommit = fromGit ? request.Commit : null, TraceId = traceId, ParentSpanId = parentSpanId };
         await store.InsertAsync(pipeline, cancellationToken);
         // Read your writes: once this call returns, the deploys it superseded read as SKIPPED everywhere.
         await RetireAsync(Enqueue(CreateRun(pipeline)));
@@ -252,8 +253,17 @@ public sealed class PipelineEngine(
         }
     }
 
+    private int QueueDepth()
+    {
+        lock (_gate)
+        {
+            return _queues.Values.Sum(q => q.Count);
+        }
+    }
+
     private List<PipelineRun> Enqueue(PipelineRun run)
     {
+        Telemetry.InfraTelemetry.ReportQueue(this, QueueDepth);
         lock (_gate)
         {
             _active[run.Id] = run;

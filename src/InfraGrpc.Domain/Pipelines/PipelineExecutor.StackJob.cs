@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Resources;
+using InfraGrpc.Domain.Telemetry;
 using InfraGrpc.Domain.Values;
 
 namespace InfraGrpc.Domain.Pipelines;
@@ -9,6 +11,35 @@ namespace InfraGrpc.Domain.Pipelines;
 public sealed partial class PipelineExecutor
 {
     private async Task<(ResourceKey Key, RunResult Result)> RunNodeAsync(
+        PipelineRun run, BuildResult build, ResourceKey key, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
+    {
+        var action = run.Snapshot.Nodes.First(n => n.Key == key).Action == NodeAction.Destroy ? "destroy" : "apply";
+        using var span = InfraTelemetry.Source.StartActivity("stack job " + key);
+        span?.SetTag("infragrpc.resource.kind", key.Kind).SetTag("infragrpc.resource.name", key.Name).SetTag("infragrpc.stack_job.action", action)
+            .SetTag("infragrpc.pipeline.id", run.Id);
+        var started = Stopwatch.GetTimestamp();
+        InfraTelemetry.StackJobsRunning.Add(1);
+        var result = RunResult.Failed;
+        try
+        {
+            (_, result) = await RunStackJobAsync(run, build, key, outputs);
+            return (key, result);
+        }
+        finally
+        {
+            InfraTelemetry.StackJobsRunning.Add(-1);
+            var name = result.ToString().ToLowerInvariant();
+            span?.SetTag("infragrpc.result", name);
+            if (result == RunResult.Failed)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, run.Snapshot.Nodes.FirstOrDefault(n => n.Key == key)?.Job.Reason);
+            }
+
+            InfraTelemetry.StackJobDuration.Record(InfraTelemetry.Since(started), new TagList { { "action", action }, { "result", name } });
+        }
+    }
+
+    private async Task<(ResourceKey Key, RunResult Result)> RunStackJobAsync(
         PipelineRun run, BuildResult build, ResourceKey key, ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>> outputs)
     {
         var pipeline = run.Snapshot;
@@ -56,12 +87,17 @@ public sealed partial class PipelineExecutor
                 return (key, RunResult.Cancelled);
             }
 
+            using var operationSpan = InfraTelemetry.Source.StartActivity("operation " + operation.ToString().ToLowerInvariant());
+            operationSpan?.SetTag("infragrpc.operation", operation.ToString().ToLowerInvariant()).SetTag("infragrpc.provisioner", provisioner.Name);
             UpdateOperation(run, key, operation, o => o with { Status = RunStatus.Running, StartedAt = run.Now });
             run.Log(key, operation, LogSource.System, $"{operation.ToString().ToLowerInvariant()} {key} with {provisioner.Name}");
             ProvisionerOutcome outcome;
             try
             {
-                var request = new ProvisionerRequest(pipeline.ProjectId, pipeline.ProjectName, build.Project.Env, key, operation, manifest, previous, (source, text) => run.Log(key, operation, source, text));
+                var request = new ProvisionerRequest(pipeline.ProjectId, pipeline.ProjectName, build.Project.Env, key, operation, manifest, previous, (source, text) => run.Log(key, operation, source, text))
+                {
+                    TraceParent = InfraTelemetry.TraceParent(operationSpan),
+                };
 
                 // Cancelling the pipeline stops an external operation (its processes are killed); the
                 // simulated provisioner's operations are atomic and finish.
@@ -73,6 +109,12 @@ public sealed partial class PipelineExecutor
             }
 
             run.EndOperationLog(key, operation);
+            operationSpan?.SetTag("infragrpc.result", outcome.Succeeded ? "succeeded" : "failed");
+            if (!outcome.Succeeded)
+            {
+                operationSpan?.SetStatus(ActivityStatusCode.Error, outcome.Message);
+            }
+
             if (run.Secrets.Count > 0)
             {
                 // A provisioner that echoes a secret back in its outputs or message gets it redacted before anything stores it.

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using InfraGrpc.Domain.Errors;
 using InfraGrpc.Domain.Projects;
 using InfraGrpc.Domain.Resources;
+using InfraGrpc.Domain.Telemetry;
 
 namespace InfraGrpc.Domain.Pipelines;
 
@@ -19,6 +21,31 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
     internal async Task ExecuteAsync(PipelineRun run, Func<RunResult, Task> settle)
     {
         var pipeline = run.Snapshot;
+        var operation = pipeline.Operation.ToString().ToLowerInvariant();
+        using var span = InfraTelemetry.Source.StartActivity(
+            $"pipeline {operation} {pipeline.ProjectName}", ActivityKind.Internal, InfraTelemetry.PipelineParent(pipeline.TraceId, pipeline.ParentSpanId));
+        span?.SetTag("infragrpc.pipeline.id", pipeline.Id).SetTag("infragrpc.pipeline.operation", operation)
+            .SetTag("infragrpc.org", pipeline.ProjectName.Split('/')[0]).SetTag("infragrpc.project", pipeline.ProjectName)
+            .SetTag("infragrpc.project.id", pipeline.ProjectId).SetTag("infragrpc.revision", pipeline.Revision);
+        InfraTelemetry.PipelinesStarted.Add(1, new KeyValuePair<string, object?>("operation", operation));
+        try
+        {
+            await RunStagesAsync(run, settle, span);
+        }
+        finally
+        {
+            var result = run.Snapshot.Result.ToString().ToLowerInvariant();
+            span?.SetTag("infragrpc.result", result);
+            if (run.Snapshot.Result == RunResult.Failed)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, run.Snapshot.Reason);
+            }
+        }
+    }
+
+    private async Task RunStagesAsync(PipelineRun run, Func<RunResult, Task> settle, Activity? span)
+    {
+        var pipeline = run.Snapshot;
         if (run.CancelRequestedBy is not null)
         {
             await settle(RunResult.Cancelled);
@@ -29,20 +56,27 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         run.UpdateStatus(RunStatus.Running, RunResult.None, null);
         run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
         BuildResult build;
-        try
+        using (var stage = StageSpan("build"))
         {
-            var amend = pipeline.RequestedCommit is not null ? await BuildFromGitAsync(run) : null;
-            build = await BuildAsync(run, amend);
-            pipeline = run.Snapshot;
-        }
-        catch (Exception e) when (e is DomainException or InvalidOperationException or Git.GitSourceException)
-        {
-            run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
-            await settle(RunResult.Failed);
-            Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
-            return;
+            try
+            {
+                var amend = pipeline.RequestedCommit is not null ? await BuildFromGitAsync(run) : null;
+                build = await BuildAsync(run, amend);
+                pipeline = run.Snapshot;
+            }
+            catch (Exception e) when (e is DomainException or InvalidOperationException or Git.GitSourceException)
+            {
+                stage?.SetTag("infragrpc.result", "failed").SetStatus(ActivityStatusCode.Error, e.Message);
+                run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
+                await settle(RunResult.Failed);
+                Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
+                return;
+            }
+
+            stage?.SetTag("infragrpc.result", "succeeded");
         }
 
+        span?.SetTag("infragrpc.env", build.Project.Env);
         run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Succeeded, EndedAt = run.Now });
         if (pipeline.BuildOnly)
         {
@@ -68,7 +102,13 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
         }
 
         run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
-        var result = await DeployAsync(run, build);
+        RunResult result;
+        using (var stage = StageSpan("deploy"))
+        {
+            result = await DeployAsync(run, build);
+            stage?.SetTag("infragrpc.result", result.ToString().ToLowerInvariant());
+        }
+
         var nodes = run.Snapshot.Nodes;
         var failed = nodes.Where(n => n.Job.Result == RunResult.Failed).Select(n => n.Key.ToString()).ToList();
         var reasonText = result switch
@@ -89,6 +129,9 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
 
         run.UpdateStatus(RunStatus.Completed, result, deleted ? "purged: the project record was deleted" : reasonText, terminal: true, projectDeleted: deleted);
     }
+
+    private static Activity? StageSpan(string stage) =>
+        InfraTelemetry.Source.StartActivity("stage " + stage)?.SetTag("infragrpc.stage", stage);
 
     /// <summary>Completes a pipeline that a crash left running: what ran is FAILED with the reason, what waited is CANCELLED.</summary>
     internal static void Interrupt(PipelineRun run, string reason)

@@ -68,6 +68,12 @@ public sealed record Pipeline(
 
     public Git.GitCommitInfo? Commit { get; init; }
 
+    /// <summary>The W3C trace id of the pipeline's spans (the RPC or webhook that started it, or a new trace).</summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>The span that started the pipeline (its span's parent), when there was one.</summary>
+    public string? ParentSpanId { get; init; }
+
     public bool IsCompleted => Status == RunStatus.Completed;
 }
 

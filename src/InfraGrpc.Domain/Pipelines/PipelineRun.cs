@@ -119,6 +119,7 @@ internal sealed class PipelineRun
                 var (e, state) = next;
                 _events.Add(e);
                 _published = state;
+                Telemetry.InfraTelemetry.EventsPublished.Add(1);
                 foreach (var watcher in _watchers)
                 {
                     watcher.Offer(e);
@@ -194,7 +195,17 @@ internal sealed class PipelineRun
         p => p with { Stages = p.Stages.Select(s => s.Kind == kind ? update(s) : s).ToList() },
         (p, seq, time) => new PipelineEvent(p.Id, seq, time, PipelineEventKind.StageChanged, false, Stage: p.Stages.First(s => s.Kind == kind)));
 
-    public void UpdateStatus(RunStatus status, RunResult result, string? reason, bool terminal = false, bool projectDeleted = false) => Change(
+    public void UpdateStatus(RunStatus status, RunResult result, string? reason, bool terminal = false, bool projectDeleted = false)
+    {
+        ChangeStatus(status, result, reason, terminal, projectDeleted);
+        if (terminal)
+        {
+            // Counted before the terminal event is stored, so whoever sees the end also sees it in the metrics.
+            Telemetry.InfraTelemetry.RecordCompleted(_state);
+        }
+    }
+
+    private void ChangeStatus(RunStatus status, RunResult result, string? reason, bool terminal, bool projectDeleted) => Change(
         p => p with
         {
             Status = status,

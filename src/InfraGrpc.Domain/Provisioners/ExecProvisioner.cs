@@ -38,6 +38,10 @@ public sealed class ExecProvisioner(ExecRoute route) : IProvisioner
         start.Environment["INFRA_RESOURCE_NAME"] = request.Key.Name;
         start.Environment["INFRA_PROJECT"] = request.ProjectName;
         start.Environment["INFRA_ENV"] = request.Env;
+        if (request.TraceParent is { } traceParent)
+        {
+            start.Environment["TRACEPARENT"] = traceParent;
+        }
 
         // Checked here because setsid would start and then fail to run it, looking like the command's own exit 127.
         if (OperationProcesses.Resolve(route.Command) is null)

@@ -4,6 +4,7 @@ using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Errors;
 using InfraGrpc.Domain.Graph;
 using InfraGrpc.Domain.Resources;
+using InfraGrpc.Domain.Telemetry;
 using InfraGrpc.Domain.Values;
 
 namespace InfraGrpc.Domain.Rendering;
@@ -76,6 +77,28 @@ public sealed class ChartRenderer(ChartLimits limits)
     /// <exception cref="DependencyCycleException">The rendered resources depend on each other in a cycle.</exception>
     public RenderResult Render(ChartDefinition chart, RenderInput input)
     {
+        using var span = InfraTelemetry.Source.StartActivity("render " + chart.Name);
+        span?.SetTag("infragrpc.chart", chart.Name).SetTag("infragrpc.chart.version", chart.Version);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var result = RenderCore(chart, input);
+            span?.SetTag("infragrpc.resources", result.Resources.Count);
+            return result;
+        }
+        catch (Exception e) when (span is not null)
+        {
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            InfraTelemetry.RenderDuration.Record(InfraTelemetry.Since(started));
+        }
+    }
+
+    private RenderResult RenderCore(ChartDefinition chart, RenderInput input)
+    {
         var values = ValuesResolver.Resolve(chart.Parameters, input.ValueLayers, input.Sets);
         var compiled = GetCompiled(chart);
         var context = BuildContext(chart, input, values);
@@ -136,8 +159,14 @@ public sealed class ChartRenderer(ChartLimits limits)
             throw new ValidationException(violations);
         }
 
-        var resources = ManifestParser.Parse(sources);
-        var graph = ResourceGraph.Build(resources, input.Env);
+        IReadOnlyList<CloudResource> resources;
+        ResourceGraph graph;
+        using (InfraTelemetry.Source.StartActivity("graph"))
+        {
+            resources = ManifestParser.Parse(sources);
+            graph = ResourceGraph.Build(resources, input.Env);
+        }
+
         var diagnostics = new List<RenderDiagnostic>();
         if (resources.Count == 0)
         {

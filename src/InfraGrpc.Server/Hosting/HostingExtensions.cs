@@ -113,7 +113,8 @@ public static class HostingExtensions
         });
         builder.Services.AddSingleton<IPipelineLauncher>(sp => sp.GetRequiredService<PipelineEngine>());
         builder.Services.AddSingleton<PipelineQueries>();
-        builder.Services.AddHostedService<PipelineEngineHost>();
+        builder.Services.AddSingleton<PipelineEngineHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PipelineEngineHost>());
     }
 
     /// <summary>gRPC with the error interceptor, reflection and health.</summary>
@@ -131,7 +132,9 @@ public static class HostingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(Grpc.Internal.DecodeGuardServiceMethodProvider<>)));
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<Webhooks.WebhookHandler>();
-        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: [TelemetrySetup.ReadyTag])
+            .AddCheck<PipelineEngineHost>("recovery", tags: [TelemetrySetup.ReadyTag]);
     }
 
     public static void MapInfraGrpcApi(this WebApplication app)
@@ -145,6 +148,7 @@ public static class HostingExtensions
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         Webhooks.WebhookHandler.Map(app);
+        app.MapInfraGrpcTelemetry();
         ConsoleAssets.Map(app);
     }
 }

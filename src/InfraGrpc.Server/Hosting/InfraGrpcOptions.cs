@@ -28,6 +28,9 @@ public sealed class InfraGrpcOptions
 
     /// <summary>TLS: <c>InfraGrpc:Tls:…</c>. With it, one https port serves gRPC and HTTP/1.1 (ALPN).</summary>
     public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>Traces, metrics and the Prometheus endpoint: <c>InfraGrpc:Telemetry:…</c>.</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
 }
 
 /// <summary>
@@ -115,4 +118,14 @@ public sealed class StorageOptions
 {
     /// <summary>Writes are refused (RESOURCE_EXHAUSTED) while the data directory's file system has less free space than this; 0 turns the check off.</summary>
     public long MinFreeBytes { get; set; } = InfraGrpc.Storage.LiteDb.LiteDbStore.DefaultMinFreeBytes;
+}
+
+/// <summary>OpenTelemetry settings; OTLP export follows the standard <c>OTEL_EXPORTER_OTLP_*</c> variables.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Collect traces and metrics (false turns OpenTelemetry off entirely; the probes stay).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The Prometheus scrape path on the HTTP listener; empty turns the endpoint off.</summary>
+    public string MetricsPath { get; set; } = "/metrics";
 }

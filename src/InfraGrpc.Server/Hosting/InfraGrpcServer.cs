@@ -14,6 +14,7 @@ public static class InfraGrpcServer
         builder.AddInfraGrpcStorage();
         builder.AddInfraGrpcDomain();
         builder.AddInfraGrpcApi();
+        builder.AddInfraGrpcTelemetry();
 
         var app = builder.Build();
         app.MapInfraGrpcApi();

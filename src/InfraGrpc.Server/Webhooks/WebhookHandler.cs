@@ -21,8 +21,25 @@ internal sealed class WebhookHandler(ProjectService projects, IWebhookDeliveries
 
     public static void Map(WebApplication app)
     {
-        app.MapPost("/webhooks/github", (HttpContext http, WebhookHandler handler) => handler.HandleAsync(http, "github"));
-        app.MapPost("/webhooks/gitlab", (HttpContext http, WebhookHandler handler) => handler.HandleAsync(http, "gitlab"));
+        app.MapPost("/webhooks/github", (HttpContext http, WebhookHandler handler) => handler.CountedAsync(http, "github"));
+        app.MapPost("/webhooks/gitlab", (HttpContext http, WebhookHandler handler) => handler.CountedAsync(http, "gitlab"));
+    }
+
+    // Every delivery counts once, by provider and by what became of it (accepted, duplicate, unauthorized…).
+    private async Task<IResult> CountedAsync(HttpContext http, string provider)
+    {
+        var result = await HandleAsync(http, provider);
+        var outcome = result switch
+        {
+            IStatusCodeHttpResult { StatusCode: 202 } => "accepted",
+            IStatusCodeHttpResult { StatusCode: 200 } => "duplicate",
+            IStatusCodeHttpResult { StatusCode: 401 } => "unauthorized",
+            IStatusCodeHttpResult { StatusCode: 413 } => "too_large",
+            IStatusCodeHttpResult { StatusCode: 400 } => "bad_request",
+            _ => "error",
+        };
+        Domain.Telemetry.InfraTelemetry.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("result", outcome));
+        return result;
     }
 
     private async Task<IResult> HandleAsync(HttpContext http, string provider)

@@ -31,6 +31,7 @@ internal static class PipelineMapper
             Parallelism = p.Parallelism,
             BuildOnly = p.BuildOnly,
             CancelledBy = p.CancelledBy ?? string.Empty,
+            TraceId = p.TraceId ?? string.Empty,
             CommitSha = p.Commit?.Sha ?? p.RequestedCommit ?? string.Empty,
             Commit = p.Commit is null ? null : ProjectMapper.ToProto(p.Commit),
         };

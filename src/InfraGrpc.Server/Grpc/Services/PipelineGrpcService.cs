@@ -40,9 +40,17 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
 
     public override async Task WatchPipeline(Proto.WatchPipelineRequest request, IServerStreamWriter<Proto.WatchPipelineResponse> responseStream, ServerCallContext context)
     {
-        await foreach (var e in queries.WatchAsync(request.PipelineId, (long)request.AfterSequence, request.FromStart, context.CancellationToken))
+        Domain.Telemetry.InfraTelemetry.WatchStreams.Add(1);
+        try
         {
-            await responseStream.WriteAsync(PipelineMapper.ToProto(e), context.CancellationToken);
+            await foreach (var e in queries.WatchAsync(request.PipelineId, (long)request.AfterSequence, request.FromStart, context.CancellationToken))
+            {
+                await responseStream.WriteAsync(PipelineMapper.ToProto(e), context.CancellationToken);
+            }
+        }
+        finally
+        {
+            Domain.Telemetry.InfraTelemetry.WatchStreams.Add(-1);
         }
     }
 
