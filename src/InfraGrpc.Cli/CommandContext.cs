@@ -17,6 +17,9 @@ internal sealed class CommandContext(ParseResult result, GlobalOptions options, 
 
     public GrpcChannel Channel => _channel ??= options.OpenChannel(Result);
 
+    /// <summary>The server address, once a call was made.</summary>
+    public string? ServerAddress => _channel is null ? null : options.Address(Result);
+
     public Printer Printer { get; } = new(options.Environment, result.GetValue(options.Output) ?? "table");
 
     public T Value<T>(Option<T> option) => Result.GetValue(option)!;

@@ -18,12 +18,12 @@ internal static class CommandRunner
             }
             catch (RpcException e)
             {
-                await PrintAsync(options.Environment.Error, e);
+                await PrintAsync(options.Environment.Error, e, context.ServerAddress);
                 return ExitCodeOf(e.StatusCode);
             }
             catch (InfraGrpc.Client.InfraGrpcException e) when (e.InnerException is RpcException rpc)
             {
-                await PrintAsync(options.Environment.Error, rpc);
+                await PrintAsync(options.Environment.Error, rpc, context.ServerAddress);
                 return ExitCodeOf(e.StatusCode);
             }
             catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException or InputException)
@@ -43,8 +43,17 @@ internal static class CommandRunner
         _ => ExitCodes.Failure,
     };
 
-    private static async Task PrintAsync(TextWriter error, RpcException exception)
+    private static async Task PrintAsync(TextWriter error, RpcException exception, string? server)
     {
+        if (exception.StatusCode == StatusCode.Unavailable && exception.GetRpcStatus() is null)
+        {
+            // No answer at all: say where we looked and how to look elsewhere.
+            await error.WriteLineAsync(
+                $"infractl: cannot reach the InfraGrpc server at {server ?? CliApp.DefaultServer} ({exception.Status.Detail.TrimEnd('.')}); " +
+                $"start it (dotnet run --project src/InfraGrpc.Server), or point infractl at it with --server URL or {CliApp.ServerVariable}");
+            return;
+        }
+
         var status = exception.GetRpcStatus();
         var name = exception.StatusCode switch
         {

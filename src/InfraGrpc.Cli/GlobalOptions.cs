@@ -51,13 +51,17 @@ internal sealed class GlobalOptions
 
     public Option<string?> CaFile { get; }
 
+    /// <summary>The server address: the flag, else the environment, else the context, else the default.</summary>
+    public string Address(ParseResult result) =>
+        result.GetValue(Server) is { Length: > 0 } flag ? flag
+            : Environment.GetVariable(CliApp.ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : CliConfig.Load(CliConfig.PathFor(Environment)).Select(result.GetValue(Context))?.Server ?? CliApp.DefaultServer;
+
     public GrpcChannel OpenChannel(ParseResult result)
     {
         // Flags win over the environment, which wins over the context.
         var context = CliConfig.Load(CliConfig.PathFor(Environment)).Select(result.GetValue(Context));
-        var address = result.GetValue(Server) is { Length: > 0 } flag ? flag
-            : Environment.GetVariable(CliApp.ServerVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
-            : context?.Server ?? CliApp.DefaultServer;
+        var address = Address(result);
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new UsageException($"--server must be an http:// or https:// address, got '{address}'");

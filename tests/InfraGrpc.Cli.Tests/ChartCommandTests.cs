@@ -117,12 +117,14 @@ public sealed class ChartCommandTests(ServerFixture server) : IClassFixture<Serv
     }
 
     [Fact]
-    public async Task Binary_UnreachableServer_ExitsOne()
+    public async Task Binary_UnreachableServer_ExitsOne_NamingTheAddressAndHowToPointElsewhere()
     {
         var result = await CliRunner.RunProcessAsync(new Dictionary<string, string>(), "--server", "http://127.0.0.1:1", "chart", "list");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("server unavailable", result.Error, StringComparison.Ordinal);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("cannot reach the InfraGrpc server at http://127.0.0.1:1", line, StringComparison.Ordinal);
+        Assert.Contains("--server URL or INFRAGRPC_SERVER", line, StringComparison.Ordinal);
     }
 
     private static async Task<string> WriteTempAsync(string text)

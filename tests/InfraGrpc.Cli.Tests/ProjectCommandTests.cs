@@ -26,6 +26,35 @@ public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFix
     }
 
     [Fact]
+    public async Task Update_WithEnv_ChecksTheProjectsEnv_AsTheReadmeWritesIt()
+    {
+        var install = await CliRunner.RunAsync(server.Host, "chart", "install", "cli-env-guard", "web-env", "--env", "prod", "--set", "domain=p.io");
+        var right = await CliRunner.RunAsync(server.Host, "infra-project", "update", "cli-env-guard", "--env", "prod", "--set", "replicas=3", "-m", "more tasks");
+        var wrong = await CliRunner.RunAsync(server.Host, "infra-project", "update", "cli-env-guard", "--env", "dev", "--set", "replicas=5");
+        var project = (await server.Api.Projects.GetProjectAsync(new Contracts.V1.GetProjectRequest { Project = "default/cli-env-guard" })).Project;
+
+        Assert.Equal(0, install.ExitCode);
+        Assert.Equal(0, right.ExitCode);
+        Assert.NotEqual(0, wrong.ExitCode);
+        Assert.Contains("is in env prod, not dev: nothing was changed", wrong.Error, StringComparison.Ordinal);
+        Assert.Equal(2, project.CurrentRevision);
+    }
+
+    [Fact]
+    public async Task ChartInstall_FromAFolderNamedOtherwise_UsesTheNameInChartYaml()
+    {
+        var folder = Path.Combine(Directory.CreateTempSubdirectory("cli-any-folder-").FullName, "web");
+        Directory.CreateDirectory(Path.Combine(folder, "templates"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "Chart.yaml"), "apiVersion: infragrpc.dev/v1\nkind: InfraChart\nmetadata: {name: web-app}\nspec: {version: 1.0.0}\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "templates", "a.yaml"), "apiVersion: x.io/v1\nkind: Thing\nmetadata:\n  name: web-dev-thing\n");
+
+        var result = await CliRunner.RunAsync(server.Host, "chart", "install", "web-dev", folder, "--env", "dev");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("chart web-app@1.0.0 published", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ForceDelete_RemovesTheRecordWithoutDestroying_AndNeedsAReason()
     {
         var install = await CliRunner.RunAsync(server.Host, "chart", "install", "cli-forced", "web-env", "--set", "domain=f.io", "--no-wait");

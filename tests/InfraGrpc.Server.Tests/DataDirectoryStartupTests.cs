@@ -11,6 +11,21 @@ public sealed class DataDirectoryStartupTests(ITestOutputHelper output) : IDispo
     private readonly List<string> _mounts = [];
 
     [Fact]
+    public async Task Start_OnABusyPort_ExitsOneWithOneLineNamingTheSetting()
+    {
+        using var busy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((System.Net.IPEndPoint)busy.LocalEndpoint).Port;
+
+        var (exitCode, _, error) = await ServerProcess.RunToExitAsync(Path.Combine(_root, "busy"), null, $"--InfraGrpc:GrpcUrl=http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("address already in use", line, StringComparison.Ordinal);
+        Assert.Contains("--InfraGrpc:GrpcUrl", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_FileInPlaceOfTheDirectory_ExitsOneNamingIt()
     {
         var path = Path.Combine(_root, "data");

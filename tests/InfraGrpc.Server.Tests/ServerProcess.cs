@@ -79,13 +79,13 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     /// <summary>Runs the server until it exits on its own (a start-up that must fail), as another user when <paramref name="runAs"/> is given.</summary>
-    public static async Task<(int ExitCode, string Out, string Error)> RunToExitAsync(string dataDirectory, string? runAs = null)
+    public static async Task<(int ExitCode, string Out, string Error)> RunToExitAsync(string dataDirectory, string? runAs = null, params string[] extraArgs)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Path.Combine(ServerHost.RepositoryRoot, "src", "InfraGrpc.Server", "bin", configuration, "net10.0", "InfraGrpc.Server.dll");
         var start = new ProcessStartInfo(runAs is null ? "dotnet" : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string[] prefix = runAs is null ? [] : ["--reuid=" + runAs, "--regid=" + runAs, "--clear-groups", "dotnet"];
-        foreach (var arg in (string[])[.. prefix, dll, "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={dataDirectory}"])
+        foreach (var arg in (string[])[.. prefix, dll, "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={dataDirectory}", .. extraArgs])
         {
             start.ArgumentList.Add(arg);
         }

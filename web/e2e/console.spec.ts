@@ -186,18 +186,22 @@ test("a dropped watch connection catches up without a reload", async ({ page, ap
   const proxy = await startProxy(process.env.CONSOLE_URL!);
   try {
     const name = unique("drop");
-    const created = await api.projects.createProject({ name, source: { case: "chart", value: { name: chart } }, values: { layers: [{ owner: "gina" }] } });
-    await page.goto(`${proxy.url}/projects/default/${name}?pipeline=${created.pipeline!.id}`);
+    // The pipeline waits at its gate until the connection is cut, so it runs entirely while the page is offline.
+    const created = await api.projects.createProject({ name, source: { case: "chart", value: { name: chart } }, values: { layers: [{ owner: "gina" }] }, controls: { requireApproval: true } });
+    const pipelineId = created.pipeline!.id;
+    await page.goto(`${proxy.url}/projects/default/${name}?pipeline=${pipelineId}`);
     const k = keys(name);
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     await expect(page.getByTestId("connection")).toHaveText("live");
-    await expect(node(page, k.dns)).not.toHaveAttribute("data-state", "succeeded");
+    await expect(page.getByTestId("pipeline-state")).toHaveText("awaiting approval");
 
     proxy.cut(); // every open connection is reset, and new ones are refused until restore()
     await expect(page.getByTestId("connection")).toHaveText(/reconnecting/);
     await shot(page, "7-disconnected");
     // The pipeline goes on without us.
-    await expect.poll(async () => (await api.pipelines.getPipeline({ pipelineId: created.pipeline!.id })).pipeline!.status, { timeout: 60_000 }).toBe(4);
+    const gate = (await api.pipelines.getPipeline({ pipelineId })).pipeline!.gates[0];
+    await api.pipelines.resolveManualGate({ pipelineId, gateId: gate.id, approve: true, comment: "while the page is offline" });
+    await expect.poll(async () => (await api.pipelines.getPipeline({ pipelineId })).pipeline!.status, { timeout: 60_000 }).toBe(4);
     proxy.restore();
 
     await expect(page.getByTestId("pipeline-state")).toHaveText("succeeded");

@@ -207,7 +207,7 @@ internal static class ChartCommands
 
     // A local Planton chart has no version of its own; linting and rendering it does not need a real one.
     private static string PlantonLocalVersion(Proto.ChartFiles files) =>
-        files.Files.FirstOrDefault(f => f.Path == "Chart.yaml")?.Content.ToStringUtf8().Contains("infra-hub.planton.ai", StringComparison.Ordinal) == true
+        ChartSource.IsPlanton(files)
             ? "0.0.0-local"
             : string.Empty;
 }

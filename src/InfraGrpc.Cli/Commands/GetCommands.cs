@@ -37,7 +37,8 @@ internal static class GetCommands
                 Proto.ProjectSource.SourceOneofCase.Git => $"{p.Source.Git.Url}#{p.Source.Git.Ref}",
                 _ => string.Empty,
             };
-            var last = p.LastPipeline is null ? string.Empty : $"{p.LastPipeline.Id} {p.LastPipeline.Status} {p.LastPipeline.Result}";
+            var last = p.LastPipeline is null ? string.Empty
+                : p.LastPipeline.Result == Proto.PipelineResult.Unspecified ? $"{p.LastPipeline.Id} {p.LastPipeline.Status}" : $"{p.LastPipeline.Id} {p.LastPipeline.Result}";
             var commit = p.Source?.Git?.LastCommit is { } c ? $"{c.Sha[..Math.Min(12, c.Sha.Length)]} {c.Message}" : string.Empty;
             table.AddRow(Printer.Escape($"{p.Org}/{p.Name}"), Printer.Escape(p.Env), Printer.Escape(source), p.CurrentRevision.ToString(CultureInfo.InvariantCulture), p.Status.ToString(), Printer.Escape(last), Printer.Escape(commit));
         }

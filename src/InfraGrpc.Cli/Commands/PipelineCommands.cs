@@ -119,7 +119,7 @@ internal static class PipelineCommands
 
     public static void WritePipeline(IAnsiConsole console, Proto.Pipeline pipeline)
     {
-        console.WriteLine($"pipeline {pipeline.Id} ({pipeline.Operation}, {pipeline.Trigger}) of {pipeline.ProjectName} revision {pipeline.Revision}: {pipeline.Status} {pipeline.Result} {pipeline.Reason}".TrimEnd());
+        console.WriteLine($"pipeline {pipeline.Id} ({pipeline.Operation}, {pipeline.Trigger}) of {pipeline.ProjectName} revision {pipeline.Revision}: {pipeline.Status}{(pipeline.Result == Proto.PipelineResult.Unspecified ? string.Empty : " " + pipeline.Result)} {pipeline.Reason}".TrimEnd());
         var table = Printer.Table("NODE", "STATUS", "RESULT", "REASON");
         foreach (var node in pipeline.Nodes)
         {

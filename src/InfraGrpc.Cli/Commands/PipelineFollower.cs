@@ -64,7 +64,7 @@ internal static class PipelineFollower
         public Proto.PipelineResult Result { get; private set; }
 
         /// <summary>Folds an event in; returns the lines a piped follower prints for it.</summary>
-        public IEnumerable<string> Apply(Proto.WatchPipelineResponse e)
+        public List<string> Apply(Proto.WatchPipelineResponse e)
         {
             switch (e.EventCase)
             {
@@ -80,12 +80,13 @@ internal static class PipelineFollower
                     }
 
                     // A follower that arrives late (or after a resync) still sees where every node stands.
-                    return [$"pipeline {p.Status} {p.Result} {p.Reason}", .. p.Nodes.Select(NodeLine)];
+                    return Fresh([Line("pipeline", $"pipeline {p.Status} {Shown(p.Result)} {p.Reason}"), .. p.Nodes.Select(n => Line(n.Key, NodeLine(n)))]);
                 case Proto.WatchPipelineResponse.EventOneofCase.PipelineChanged:
                     (_status, Result, _reason) = (e.PipelineChanged.Status, e.PipelineChanged.Result, e.PipelineChanged.Reason);
-                    return [$"pipeline {_status} {Result} {_reason}"];
+                    return Fresh([Line("pipeline", $"pipeline {_status} {Shown(Result)} {_reason}")]);
                 case Proto.WatchPipelineResponse.EventOneofCase.StageChanged:
-                    return [$"stage {e.StageChanged.Kind} {e.StageChanged.Status} {e.StageChanged.Result} {e.StageChanged.Reason}"];
+                    var stage = e.StageChanged;
+                    return Fresh([Line("stage " + stage.Kind, $"stage {stage.Kind} {stage.Status} {Shown(stage.Result)} {stage.Reason}")]);
                 case Proto.WatchPipelineResponse.EventOneofCase.NodeChanged:
                     if (!_nodes.ContainsKey(e.NodeChanged.Key))
                     {
@@ -93,7 +94,7 @@ internal static class PipelineFollower
                     }
 
                     _nodes[e.NodeChanged.Key] = e.NodeChanged;
-                    return [NodeLine(e.NodeChanged)];
+                    return e.NodeChange == Proto.NodeChangeKind.Progress ? [] : Fresh([Line(e.NodeChanged.Key, NodeLine(e.NodeChanged, e.NodeChange))]);
                 case Proto.WatchPipelineResponse.EventOneofCase.GateChanged:
                     var g = e.GateChanged;
                     return [$"gate {g.Id} {g.State}{(g.State == Proto.ManualGateState.Pending ? " (infractl pipeline approve|reject " + _title.Split(' ')[1] + ")" : string.Empty)}"];
@@ -135,8 +136,38 @@ internal static class PipelineFollower
 
         private static string Shown(Proto.PipelineResult? result) => result is null or Proto.PipelineResult.Unspecified ? string.Empty : result.ToString()!;
 
-        private static string NodeLine(Proto.PipelineNode node) =>
-            $"{Label(node)} {node.StackJob?.Status} {node.StackJob?.Result} {node.StackJob?.Reason}";
+        // One line per meaningful change: an operation that started or finished names its operation; a
+        // line equal to the last one printed for the same node (or stage, or pipeline) is not repeated.
+        private static string NodeLine(Proto.PipelineNode node, Proto.NodeChangeKind change = Proto.NodeChangeKind.Unspecified)
+        {
+            var job = node.StackJob;
+            if (change is Proto.NodeChangeKind.OperationStarted or Proto.NodeChangeKind.OperationFinished
+                && job?.Operations.LastOrDefault(o => o.Status != Proto.PipelineStatus.Queued) is { } operation)
+            {
+                return $"{Label(node)} {operation.Kind} {operation.Status} {Shown(operation.Result)} {operation.Message}";
+            }
+
+            return $"{Label(node)} {job?.Status} {Shown(job?.Result)} {job?.Reason}";
+        }
+
+        private readonly Dictionary<string, string> _printed = new(StringComparer.Ordinal);
+
+        private static (string Subject, string Text) Line(string subject, string text) => (subject, string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+
+        private List<string> Fresh(IEnumerable<(string Subject, string Text)> lines)
+        {
+            var fresh = new List<string>();
+            foreach (var (subject, text) in lines)
+            {
+                if (_printed.GetValueOrDefault(subject) != text)
+                {
+                    _printed[subject] = text;
+                    fresh.Add(text);
+                }
+            }
+
+            return fresh;
+        }
 
         // A destroy node says so, like a Terraform plan's "-": "Thing/b (destroy)".
         private static string Label(Proto.PipelineNode node) => node.Action == Proto.PipelineNodeAction.Destroy ? $"{node.Key} (destroy)" : node.Key;

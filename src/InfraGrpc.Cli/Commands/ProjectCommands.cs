@@ -83,12 +83,23 @@ internal static class ProjectCommands
         var (org, files, sets, message, noWait) = (SharedOptions.Org(), SharedOptions.ValuesFiles(), SharedOptions.Sets(), SharedOptions.Message(), SharedOptions.NoWait());
         var revision = new Option<int>("--revision") { Description = "The revision this change is based on (0: no check)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the diff and the plan (what would be created, updated and destroyed); change nothing" };
-        var command = new Command("update", "Change values (-f replaces them, --set alone patches them) and deploy") { project, org, files, sets, message, noWait, revision, dryRun };
+        var env = new Option<string>("--env") { Description = "Refuse unless the project is in this environment (a guard against updating the wrong one)" };
+        var command = new Command("update", "Change values (-f replaces them, --set alone patches them) and deploy") { project, org, env, files, sets, message, noWait, revision, dryRun };
         return command.Action(options, async context =>
         {
+            var address = SharedOptions.Project(context.Value(project), context.Value(org));
+            if (context.Value(env) is { Length: > 0 } expected)
+            {
+                var found = (await Projects(context).GetProjectAsync(new Proto.GetProjectRequest { Project = address }, cancellationToken: context.CancellationToken)).Project;
+                if (found.Env != expected)
+                {
+                    throw new InputException($"project {found.Org}/{found.Name} is in env {found.Env}, not {expected}: nothing was changed");
+                }
+            }
+
             var request = new Proto.UpdateProjectRequest
             {
-                Project = SharedOptions.Project(context.Value(project), context.Value(org)),
+                Project = address,
                 BaseRevision = context.Value(revision),
                 Message = context.Value(message),
             };

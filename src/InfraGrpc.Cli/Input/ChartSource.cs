@@ -12,7 +12,11 @@ internal sealed record ChartSource(Proto.ChartFiles? Files, ByteString? Archive,
     {
         if (Directory.Exists(text))
         {
-            return new ChartSource(ReadDirectory(text), null, null, Path.GetFileName(Path.GetFullPath(text).TrimEnd(Path.DirectorySeparatorChar)));
+            // An InfraGrpc chart names itself in Chart.yaml (metadata.name), as a Helm chart does, whatever the
+            // folder is called; only a Planton chart, which has no slug, takes the folder's name.
+            var files = ReadDirectory(text);
+            var folder = Path.GetFileName(Path.GetFullPath(text).TrimEnd(Path.DirectorySeparatorChar));
+            return new ChartSource(files, null, null, IsPlanton(files) ? folder : null);
         }
 
         if (File.Exists(text) && (text.EndsWith(".tgz", StringComparison.Ordinal) || text.EndsWith(".tar.gz", StringComparison.Ordinal)))
@@ -31,6 +35,10 @@ internal sealed record ChartSource(Proto.ChartFiles? Files, ByteString? Archive,
             : new Proto.ChartReference { Name = text[..at], Version = text[(at + 1)..] };
         return new ChartSource(null, null, reference, null);
     }
+
+    /// <summary>Whether the chart's Chart.yaml is a Planton one (<c>apiVersion: infra-hub.planton.ai/…</c>).</summary>
+    public static bool IsPlanton(Proto.ChartFiles files) =>
+        files.Files.FirstOrDefault(f => f.Path == "Chart.yaml")?.Content.ToStringUtf8().Contains("infra-hub.planton.ai", StringComparison.Ordinal) == true;
 
     /// <summary>Reads every file of a chart folder (hidden files and folders skipped), paths relative to it.</summary>
     public static Proto.ChartFiles ReadDirectory(string directory)

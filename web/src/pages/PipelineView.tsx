@@ -60,7 +60,7 @@ export default function PipelineView({ projectId, pipelineId, onFinished, onProj
         </span>
       </div>
       <p className="muted">
-        {triggerName(p.trigger)} by {p.actor || "unknown"} · {p.nodes.length} resources · {duration(p.startTime ?? p.createTime, p.endTime)}
+        Triggered by {triggerName(p.trigger)}, started by {p.actor || "unknown"} · {p.nodes.length} resources · {duration(p.startTime ?? p.createTime, p.endTime)}
         {p.reason && ` · ${p.reason}`}
         {p.commitSha && ` · commit ${p.commitSha.slice(0, 10)}`}
       </p>
