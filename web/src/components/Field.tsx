@@ -1,5 +1,11 @@
 import { useId, type ReactNode } from "react";
 
+/** The violation at `field` or below it (`values.db.size` belongs to `values.db`). */
+export function errorFor(errors: Record<string, string>, field: string): string | undefined {
+  const hits = Object.entries(errors).filter(([f]) => f === field || f.startsWith(field + ".") || f.startsWith(field + "["));
+  return hits.length ? hits.map(([, d]) => d).join("; ") : undefined;
+}
+
 /** A labelled text input with its help and the server's violation for `field`, if any. */
 export function TextField({
   label,
@@ -23,10 +29,7 @@ export function TextField({
   placeholder?: string;
 }) {
   const id = useId();
-  const error = Object.entries(errors)
-    .filter(([f]) => f === field || f.startsWith(field + ".") || f.startsWith(field + "["))
-    .map(([, d]) => d)
-    .join("; ");
+  const error = errorFor(errors, field);
   return (
     <div className={`field${error ? " invalid" : ""}`} data-field={field}>
       <label htmlFor={id}>

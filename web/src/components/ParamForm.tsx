@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import YAML from "yaml";
 import { ParameterType, type ChartParameter } from "../gen/infragrpc/v1/chart_pb";
 import { parameterTypeName } from "../format";
+import { errorFor } from "./Field";
 
 export type Values = Record<string, JsonValue>;
 
@@ -67,12 +68,6 @@ export function ParamForm({ parameters, values, onChange, errors, onLocalError }
       ))}
     </fieldset>
   );
-}
-
-/** The violation at `field` or below it (`values.db.size` belongs to `values.db`). */
-export function errorFor(errors: Record<string, string>, field: string): string | undefined {
-  const hits = Object.entries(errors).filter(([f]) => f === field || f.startsWith(field + ".") || f.startsWith(field + "["));
-  return hits.length ? hits.map(([, d]) => d).join("; ") : undefined;
 }
 
 function ParamField({

@@ -1,8 +1,8 @@
 // Create a project whose manifests come from a git repository (the seed's other source model).
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { projects, violations } from "../api";
-import { byField, parseLabels, TextField } from "../components/Field";
+import { createAndFollow } from "../components/createProject";
+import { parseLabels, TextField } from "../components/Field";
 import { ErrorNote, useAction } from "../load";
 
 export default function GitWizard() {
@@ -16,24 +16,18 @@ export default function GitWizard() {
 
   const submit = () =>
     action.run(async () => {
-      setErrors({});
-      try {
-        const created = await projects.createProject({
+      await createAndFollow(
+        {
           name: form.name,
           org: form.org,
           env: form.env,
           labels: parseLabels(form.labels),
           source: { case: "git", value: { url: form.url, ref: form.ref, path: form.path, webhookSecret: form.secret } },
           controls: { enablePullRequestDeployments: pullRequests, requireApproval },
-          requestId: crypto.randomUUID(),
-          message: "created from the web console",
-        });
-        const p = created.project!;
-        navigate(`/projects/${encodeURIComponent(p.org)}/${encodeURIComponent(p.name)}${created.pipeline ? `?pipeline=${created.pipeline.id}` : ""}`);
-      } catch (error) {
-        setErrors(byField(violations(error)));
-        throw error;
-      }
+        },
+        navigate,
+        setErrors,
+      );
     });
 
   return (

@@ -2,7 +2,8 @@
 // rendered manifests and their DAG (RenderChart), then Create and Deploy.
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
-import { charts, projects, violations } from "../api";
+import { charts, violations } from "../api";
+import { createAndFollow } from "../components/createProject";
 import { byField, parseLabels, TextField } from "../components/Field";
 import { fromResourceGraph } from "../components/graphInput";
 import { explicitValues, initialValues, ParamForm, type Values } from "../components/ParamForm";
@@ -67,9 +68,8 @@ export default function Wizard() {
 
   const createAndDeploy = () =>
     action.run(async () => {
-      setErrors({});
-      try {
-        const created = await projects.createProject({
+      await createAndFollow(
+        {
           name,
           org,
           env,
@@ -77,15 +77,10 @@ export default function Wizard() {
           source: { case: "chart", value: { name: chartName, version: chart.data?.version ?? version } },
           values: valuesInput(explicitValues(parameters, values)),
           controls: { requireApproval },
-          requestId: crypto.randomUUID(),
-          message: "created from the web console",
-        });
-        const p = created.project!;
-        navigate(`/projects/${encodeURIComponent(p.org)}/${encodeURIComponent(p.name)}${created.pipeline ? `?pipeline=${created.pipeline.id}` : ""}`);
-      } catch (error) {
-        setErrors(byField(violations(error)));
-        throw error;
-      }
+        },
+        navigate,
+        setErrors,
+      );
     });
 
   const unplaced = Object.entries(errors).filter(([f]) => !["name", "org", "env", "labels"].some((k) => f === k || f.startsWith(k + ".")) && !parameters.some((p) => f === `values.${p.name}` || f.startsWith(`values.${p.name}.`) || f.startsWith(`values.${p.name}[`)));
