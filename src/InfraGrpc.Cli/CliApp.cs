@@ -21,6 +21,7 @@ internal static class CliApp
         root.Options.Add(options.CaFile);
         root.Options.Add(options.Context);
         root.Subcommands.Add(ConfigCommands.Create(options));
+        root.Subcommands.Add(VersionCommand.Create(options));
         root.Subcommands.Add(ChartCommands.Create(options));
         root.Subcommands.Add(ProjectCommands.Create(options));
         root.Subcommands.Add(GetCommands.Create(options));
@@ -35,7 +36,7 @@ internal static class CliApp
         {
             foreach (var error in parsed.Errors)
             {
-                await environment.Error.WriteLineAsync("infractl: " + error.Message);
+                await environment.Error.WriteLineAsync("infractl: " + error.Message + DidYouMean(error.Message, parsed.CommandResult.Command, root));
             }
 
             await environment.Error.WriteLineAsync("Run 'infractl --help' for usage.");
@@ -43,5 +44,23 @@ internal static class CliApp
         }
 
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error }, cancellationToken);
+    }
+
+    // "Unrecognized command or argument 'instal'." → " Did you mean 'install'?" among the subcommands and
+    // options of the command where parsing stopped.
+    private static string DidYouMean(string message, Command command, RootCommand root)
+    {
+        const string marker = "Unrecognized command or argument '";
+        var at = message.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0 || message.IndexOf('\'', at + marker.Length) is var end && end < 0)
+        {
+            return string.Empty;
+        }
+
+        var typed = message[(at + marker.Length)..end];
+        var candidates = command.Subcommands.SelectMany(c => c.Aliases.Append(c.Name))
+            .Concat(typed.StartsWith('-') ? command.Options.Concat(root.Options).SelectMany(o => o.Aliases.Append(o.Name)) : []);
+        var closest = Suggestions.Closest(typed, candidates);
+        return closest.Count == 0 ? string.Empty : $" Did you mean {Suggestions.Phrase(closest)}?";
     }
 }

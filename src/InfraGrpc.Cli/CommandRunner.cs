@@ -19,11 +19,13 @@ internal static class CommandRunner
             catch (RpcException e)
             {
                 await PrintAsync(options.Environment.Error, e, context.ServerAddress);
+                await SuggestAsync(context, e);
                 return ExitCodeOf(e.StatusCode);
             }
             catch (InfraGrpc.Client.InfraGrpcException e) when (e.InnerException is RpcException rpc)
             {
                 await PrintAsync(options.Environment.Error, rpc, context.ServerAddress);
+                await SuggestAsync(context, rpc);
                 return ExitCodeOf(e.StatusCode);
             }
             catch (Exception e) when (e is UsageException or IOException or UnauthorizedAccessException or InputException)
@@ -42,6 +44,39 @@ internal static class CommandRunner
             or StatusCode.Unauthenticated or StatusCode.PermissionDenied => ExitCodes.BadInput,
         _ => ExitCodes.Failure,
     };
+
+    // A chart or project that does not exist: name the closest ones the caller can see, as kubectl and git do.
+    private static async Task SuggestAsync(CommandContext context, RpcException exception)
+    {
+        if (exception.StatusCode != StatusCode.NotFound || exception.GetRpcStatus()?.GetDetail<ResourceInfo>() is not { } missing)
+        {
+            return;
+        }
+
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(5));
+            IEnumerable<string> known = missing.ResourceType switch
+            {
+                "chart" => (await new Contracts.V1.InfraChartService.InfraChartServiceClient(context.Channel)
+                    .ListChartsAsync(new Contracts.V1.ListChartsRequest { PageSize = 500 }, cancellationToken: deadline.Token)).Charts.Select(c => c.Name),
+                "project" => (await new Contracts.V1.InfraProjectService.InfraProjectServiceClient(context.Channel)
+                    .ListProjectsAsync(new Contracts.V1.ListProjectsRequest { PageSize = 500 }, cancellationToken: deadline.Token)).Projects
+                    .SelectMany(p => (string[])[p.Name, $"{p.Org}/{p.Name}"]),
+                _ => [],
+            };
+            var closest = Suggestions.Closest(missing.ResourceName, known);
+            if (closest.Count > 0)
+            {
+                await context.Environment.Error.WriteLineAsync($"  did you mean {Suggestions.Phrase(closest)}?");
+            }
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException)
+        {
+            // The suggestion is a courtesy; the error above already said what failed.
+        }
+    }
 
     private static async Task PrintAsync(TextWriter error, RpcException exception, string? server)
     {

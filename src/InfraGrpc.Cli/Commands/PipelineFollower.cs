@@ -27,7 +27,16 @@ internal static class PipelineFollower
         // The client library resumes a dropped stream with after_sequence, so following survives a server restart.
         var events = InfraGrpc.Client.InfraGrpcClient.From(context.Channel).WatchPipelineAsync(pipelineId, cancellationToken: context.CancellationToken);
         var view = new PipelineView();
-        if (context.Environment.OutputRedirected || context.Printer.Format != "table")
+        if (context.Printer.Format == "json")
+        {
+            // For scripts: one JSON object per event (the WatchPipelineResponse in proto JSON), one per line.
+            await foreach (var e in events)
+            {
+                view.Apply(e);
+                context.Printer.Line(Google.Protobuf.JsonFormatter.Default.Format(e));
+            }
+        }
+        else if (context.Environment.OutputRedirected || context.Printer.Format != "table")
         {
             await foreach (var e in events)
             {
