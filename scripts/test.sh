@@ -135,6 +135,17 @@ else
   done
 fi
 
+step "README quickstart: the infractl block run as written (tool install, then every command) against a live server"
+if CONFIGURATION="$configuration" ./scripts/readme-quickstart.sh > "$results/quickstart.log" 2>&1; then
+  tail -n 1 "$results/quickstart.log"
+  echo "README quickstart: passed"
+  passed=$((passed + 1))
+else
+  tail -n 40 "$results/quickstart.log"
+  echo "README quickstart: FAILED"
+  failed=$((failed + 1))
+fi
+
 step "web console end to end: Playwright driving Debian's Chromium against live servers"
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
 if [ ! -x "$chromium" ]; then

@@ -20,6 +20,7 @@ internal static class CliApp
         root.Options.Add(options.TokenFile);
         root.Options.Add(options.CaFile);
         root.Options.Add(options.Context);
+        root.Options.Add(options.CancelOnInterrupt);
         root.Subcommands.Add(ConfigCommands.Create(options));
         root.Subcommands.Add(VersionCommand.Create(options));
         root.Subcommands.Add(ChartCommands.Create(options));

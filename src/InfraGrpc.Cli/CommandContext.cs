@@ -15,6 +15,8 @@ internal sealed class CommandContext(ParseResult result, GlobalOptions options, 
 
     public CliEnvironment Environment => options.Environment;
 
+    public GlobalOptions Options => options;
+
     public GrpcChannel Channel => _channel ??= options.OpenChannel(Result);
 
     /// <summary>The server address, once a call was made.</summary>

@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>Bad usage or bad input: a parse error, an invalid request, something not found or not implemented.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Following was interrupted (Ctrl-C); the pipeline goes on unless --cancel-on-interrupt.</summary>
+    public const int Interrupted = 130;
 }

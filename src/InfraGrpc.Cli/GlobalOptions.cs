@@ -32,6 +32,11 @@ internal sealed class GlobalOptions
             Description = $"A PEM file of the CA that signed the server's certificate, for https:// servers it does not already trust (default ${CliApp.CaVariable})",
             Recursive = true,
         };
+        CancelOnInterrupt = new Option<bool>("--cancel-on-interrupt")
+        {
+            Description = "When following a pipeline, Ctrl-C cancels it (by default Ctrl-C only stops following)",
+            Recursive = true,
+        };
         TokenFile = new Option<string?>("--token-file")
         {
             Description = $"A file holding the bearer token (default ${CliApp.TokenVariable}); never put a token on the command line",
@@ -46,6 +51,8 @@ internal sealed class GlobalOptions
     public Option<string?> Context { get; }
 
     public Option<string> Output { get; }
+
+    public Option<bool> CancelOnInterrupt { get; }
 
     public Option<string?> TokenFile { get; }
 

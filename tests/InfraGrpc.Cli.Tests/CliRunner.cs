@@ -26,6 +26,32 @@ internal static class CliRunner
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Runs piped, and interrupts (as Ctrl-C does: the invocation's token is cancelled) as soon as a line
+    /// containing <paramref name="marker"/> is written to standard output.
+    /// </summary>
+    public static async Task<CliResult> RunUntilOutputThenInterruptAsync(ServerHost server, string marker, string[] args)
+    {
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var output = new SignallingWriter(marker, interrupt.Cancel);
+        using var error = new StringWriter();
+        var environment = new CliEnvironment(output, error, name => name == CliApp.ServerVariable ? server.GrpcAddress.ToString() : null, OutputRedirected: true);
+        var exitCode = await CliApp.RunAsync(args, environment, interrupt.Token);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
+    private sealed class SignallingWriter(string marker, Action onMarker) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(marker, StringComparison.Ordinal) == true)
+            {
+                onMarker();
+            }
+        }
+    }
+
     /// <summary>The infractl built by this build (same configuration as the tests), run from its own folder with its own dependencies.</summary>
     private static string BinaryPath
     {

@@ -93,8 +93,13 @@ public sealed class ProjectCommandTests(ProjectServerFixture server) : IClassFix
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("NODE", result.Out, StringComparison.Ordinal);
-        Assert.Contains("AwsEcsService/web", result.Out, StringComparison.Ordinal);
-        Assert.Contains("Succeeded", result.Out, StringComparison.Ordinal);
+        Assert.Contains("succeeded", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unspecified", result.Out, StringComparison.Ordinal);
+        // Rows in dependency order: the VPC, then the load balancer that uses it, then the service behind it.
+        var last = result.Out[result.Out.LastIndexOf("deploy default/cli-live", StringComparison.Ordinal)..];
+        var (vpc, alb, web) = (last.IndexOf("AwsVpc/default-vpc", StringComparison.Ordinal), last.IndexOf("AwsAlb/default-alb", StringComparison.Ordinal), last.IndexOf("AwsEcsService/web", StringComparison.Ordinal));
+        Assert.True(vpc >= 0 && vpc < alb && alb < web, last);
+        Assert.Matches(@"pipeline succeeded: \d+ succeeded in \d+\.\d s", result.Error);
     }
 
     [Fact]

@@ -24,9 +24,36 @@ internal static class PipelineFollower
 
     public static async Task<int> WatchAsync(CommandContext context, string pipelineId)
     {
+        try
+        {
+            return await FollowUntilEndAsync(context, pipelineId);
+        }
+        catch (Exception e) when (context.CancellationToken.IsCancellationRequested
+            && e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled } or InfraGrpc.Client.InfraGrpcException)
+        {
+            // Ctrl-C stops following, not the pipeline, unless asked to.
+            if (context.Result.GetValue(context.Options.CancelOnInterrupt))
+            {
+                using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await new Proto.PipelineService.PipelineServiceClient(context.Channel).CancelPipelineAsync(
+                    new Proto.CancelPipelineRequest { PipelineId = pipelineId, Reason = "interrupted (Ctrl-C) with --cancel-on-interrupt" }, cancellationToken: deadline.Token);
+                await context.Environment.Error.WriteLineAsync($"pipeline {pipelineId} cancelled (--cancel-on-interrupt)");
+            }
+            else
+            {
+                await context.Environment.Error.WriteLineAsync(
+                    $"pipeline {pipelineId} is still running; re-attach with `infractl pipeline watch {pipelineId}` (or cancel it with `infractl pipeline cancel {pipelineId}`)");
+            }
+
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    private static async Task<int> FollowUntilEndAsync(CommandContext context, string pipelineId)
+    {
         // The client library resumes a dropped stream with after_sequence, so following survives a server restart.
         var events = InfraGrpc.Client.InfraGrpcClient.From(context.Channel).WatchPipelineAsync(pipelineId, cancellationToken: context.CancellationToken);
-        var view = new PipelineView();
+        var view = new PipelineView { Width = context.Printer.Console.Profile.Width };
         if (context.Printer.Format == "json")
         {
             // For scripts: one JSON object per event (the WatchPipelineResponse in proto JSON), one per line.
@@ -58,12 +85,24 @@ internal static class PipelineFollower
             });
         }
 
+        if (context.Printer.Format == "table")
+        {
+            await context.Environment.Error.WriteLineAsync(view.Summary());
+        }
+
         return view.Result == Proto.PipelineResult.Succeeded ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     /// <summary>The follower's picture of the pipeline, built from the snapshot and the events.</summary>
-    private sealed class PipelineView
+    internal sealed class PipelineView
     {
+        /// <summary>The terminal's width: the title is cut to fit it.</summary>
+        public int Width { get; init; } = 120;
+
+        private string _pipelineId = string.Empty;
+        private Google.Protobuf.WellKnownTypes.Timestamp? _start;
+        private Google.Protobuf.WellKnownTypes.Timestamp? _end;
+        private readonly Dictionary<string, Proto.ManualGate> _gates = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Proto.PipelineNode> _nodes = new(StringComparer.Ordinal);
         private readonly List<string> _order = [];
         private Proto.PipelineStatus _status;
@@ -79,7 +118,15 @@ internal static class PipelineFollower
             {
                 case Proto.WatchPipelineResponse.EventOneofCase.Snapshot:
                     var p = e.Snapshot;
-                    _title = $"pipeline {p.Id} ({p.Operation}) of {p.ProjectName} revision {p.Revision}";
+                    _pipelineId = p.Id;
+                    (_start, _end) = (p.StartTime, p.EndTime);
+                    _title = $"{(p.Operation == Proto.PipelineOperation.Undeploy ? "undeploy" : "deploy")} {p.ProjectName} revision {p.Revision} (pipeline {p.Id})";
+                    _gates.Clear();
+                    foreach (var gate in p.Gates)
+                    {
+                        _gates[gate.Id] = gate;
+                    }
+
                     (_status, Result, _reason) = (p.Status, p.Result, p.Reason);
                     _order.Clear();
                     foreach (var node in p.Nodes)
@@ -92,6 +139,15 @@ internal static class PipelineFollower
                     return Fresh([Line("pipeline", $"pipeline {p.Status} {Shown(p.Result)} {p.Reason}"), .. p.Nodes.Select(n => Line(n.Key, NodeLine(n)))]);
                 case Proto.WatchPipelineResponse.EventOneofCase.PipelineChanged:
                     (_status, Result, _reason) = (e.PipelineChanged.Status, e.PipelineChanged.Result, e.PipelineChanged.Reason);
+                    if (_status == Proto.PipelineStatus.Completed)
+                    {
+                        _end = e.Time;
+                    }
+                    else
+                    {
+                        _start ??= e.Time;
+                    }
+
                     return Fresh([Line("pipeline", $"pipeline {_status} {Shown(Result)} {_reason}")]);
                 case Proto.WatchPipelineResponse.EventOneofCase.StageChanged:
                     var stage = e.StageChanged;
@@ -106,41 +162,123 @@ internal static class PipelineFollower
                     return e.NodeChange == Proto.NodeChangeKind.Progress ? [] : Fresh([Line(e.NodeChanged.Key, NodeLine(e.NodeChanged, e.NodeChange))]);
                 case Proto.WatchPipelineResponse.EventOneofCase.GateChanged:
                     var g = e.GateChanged;
-                    return [$"gate {g.Id} {g.State}{(g.State == Proto.ManualGateState.Pending ? " (infractl pipeline approve|reject " + _title.Split(' ')[1] + ")" : string.Empty)}"];
+                    _gates[g.Id] = g;
+                    return [$"gate {g.Id} {g.State}{(g.State == Proto.ManualGateState.Pending ? $" ({ApproveCommand(g)} | {ApproveCommand(g).Replace(" approve ", " reject ", StringComparison.Ordinal)})" : string.Empty)}"];
                 default:
                     return [];
             }
         }
 
+        /// <summary>
+        /// The live table: rows in dependency order (layer by layer), each with its state in colour, the
+        /// running operation and its elapsed time, and what a row waits for, what failed, what blocks it,
+        /// or the exact command that approves its gate.
+        /// </summary>
         public Table Render()
         {
-            var table = Printer.Table("NODE", "STATUS", "OPERATION", "RESULT", "REASON");
-            table.Title = new TableTitle($"{Printer.Escape(_title)}: {_status} {Shown(Result)}".Trim());
-            foreach (var key in _order)
+            var table = Printer.Table("NODE", "STATE", "OPERATION", "DETAIL");
+            var title = $"{_title}: {Word(_status, Result)}";
+            table.Title = new TableTitle(Printer.Escape(title.Length > Width - 2 ? title[..Math.Max(10, Width - 3)] + "…" : title));
+            foreach (var key in Topological())
             {
-                var job = _nodes[key].StackJob;
-                var operation = job?.Operations.LastOrDefault(o => o.Status != Proto.PipelineStatus.Queued);
-                var color = job?.Result switch
+                var node = _nodes[key];
+                var job = node.StackJob;
+                var word = Word(job?.Status ?? Proto.PipelineStatus.Queued, job?.Result ?? Proto.PipelineResult.Unspecified, job?.Reason);
+                var color = word switch
                 {
-                    Proto.PipelineResult.Succeeded => "green",
-                    Proto.PipelineResult.Failed => "red",
-                    Proto.PipelineResult.Cancelled => "yellow",
-                    _ => job?.Status == Proto.PipelineStatus.Running ? "blue" : "grey",
+                    "succeeded" => "green",
+                    "failed" => "red",
+                    "blocked" or "cancelled" => "yellow",
+                    "awaiting approval" => "olive",
+                    "running" => "blue",
+                    _ => "grey",
                 };
+                var operation = job?.Operations.LastOrDefault(o => o.Status != Proto.PipelineStatus.Queued);
+                var running = operation is { Status: Proto.PipelineStatus.Running };
                 table.AddRow(
-                    Printer.Escape(Label(_nodes[key])),
-                    $"[{color}]{job?.Status}[/]",
-                    operation is null ? string.Empty : $"{operation.Kind} {operation.Status}",
-                    $"[{color}]{Shown(job?.Result)}[/]",
-                    Printer.Escape(job?.Reason));
+                    Printer.Escape(Label(node)),
+                    $"[{color}]{word}[/]",
+                    operation is null ? string.Empty : Printer.Escape($"{operation.Kind.ToString().ToLowerInvariant()}{(running ? " " + Elapsed(operation.StartTime, null) : string.Empty)}"),
+                    Printer.Escape(Detail(node, word)));
             }
 
-            if (_reason.Length > 0)
-            {
-                table.Caption = new TableTitle(Printer.Escape(_reason));
-            }
-
+            table.Caption = new TableTitle(Printer.Escape(_status == Proto.PipelineStatus.Completed ? Summary() : _reason));
             return table;
+        }
+
+        /// <summary>"3 succeeded, 1 failed, 2 blocked in 4.2 s: reason".</summary>
+        public string Summary()
+        {
+            var counts = _nodes.Values
+                .GroupBy(n => Word(n.StackJob?.Status ?? Proto.PipelineStatus.Queued, n.StackJob?.Result ?? Proto.PipelineResult.Unspecified, n.StackJob?.Reason))
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} {g.Key}");
+            var took = _start is null ? string.Empty : " in " + Elapsed(_start, _end);
+            return $"pipeline {Word(_status, Result)}: {string.Join(", ", counts)}{took}{(_reason.Length > 0 ? ": " + _reason : string.Empty)}";
+        }
+
+        private string Detail(Proto.PipelineNode node, string word)
+        {
+            var job = node.StackJob;
+            switch (word)
+            {
+                case "queued":
+                    var waiting = node.Producers.Where(p => _nodes.TryGetValue(p, out var producer) && producer.StackJob?.Result != Proto.PipelineResult.Succeeded).ToList();
+                    return waiting.Count == 0 ? "ready" : "waits for " + string.Join(", ", waiting);
+                case "awaiting approval":
+                    return _gates.Values.FirstOrDefault(g => g.State == Proto.ManualGateState.Pending && (g.NodeKey == node.Key || g.NodeKey.Length == 0)) is { } gate
+                        ? $"{ApproveCommand(gate)} (or reject)"
+                        : "awaiting approval";
+                default:
+                    return job?.Reason ?? string.Empty;
+            }
+        }
+
+        private string ApproveCommand(Proto.ManualGate gate) => $"infractl pipeline approve {_pipelineId} --gate {gate.Id}";
+
+        // Layer by layer (a node after all its producers), then by key within a layer.
+        private List<string> Topological()
+        {
+            var layer = new Dictionary<string, int>(StringComparer.Ordinal);
+            int Layer(string key, int depth)
+            {
+                if (layer.TryGetValue(key, out var known))
+                {
+                    return known;
+                }
+
+                var producers = depth > _nodes.Count ? [] : _nodes[key].Producers.Where(_nodes.ContainsKey).ToList();
+                return layer[key] = producers.Count == 0 ? 0 : producers.Max(p => Layer(p, depth + 1)) + 1;
+            }
+
+            return _order.OrderBy(k => Layer(k, 0)).ThenBy(k => k, StringComparer.Ordinal).ToList();
+        }
+
+        private static string Word(Proto.PipelineStatus status, Proto.PipelineResult result, string? reason = null) => status switch
+        {
+            Proto.PipelineStatus.Completed => result switch
+            {
+                Proto.PipelineResult.Succeeded => "succeeded",
+                Proto.PipelineResult.Failed => "failed",
+                Proto.PipelineResult.Cancelled or Proto.PipelineResult.Skipped when reason?.StartsWith("blocked by", StringComparison.Ordinal) == true => "blocked",
+                Proto.PipelineResult.Cancelled => "cancelled",
+                Proto.PipelineResult.Skipped => "skipped",
+                _ => "completed",
+            },
+            Proto.PipelineStatus.Running => "running",
+            Proto.PipelineStatus.AwaitingApproval => "awaiting approval",
+            _ => "queued",
+        };
+
+        private static string Elapsed(Google.Protobuf.WellKnownTypes.Timestamp? start, Google.Protobuf.WellKnownTypes.Timestamp? end)
+        {
+            if (start is null)
+            {
+                return string.Empty;
+            }
+
+            var span = (end?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow) - start.ToDateTimeOffset();
+            return span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min {span.Seconds} s" : $"{span.TotalSeconds:F1} s";
         }
 
         private static string Shown(Proto.PipelineResult? result) => result is null or Proto.PipelineResult.Unspecified ? string.Empty : result.ToString()!;
