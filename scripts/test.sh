@@ -34,7 +34,12 @@ else
 fi
 
 step "generated clients match the protos (scripts/generate-clients.sh, then git diff)"
-if ./scripts/generate-clients.sh >/dev/null && git diff --exit-code --stat -- clients/ && [ -z "$(git status --porcelain -- clients/*/src/gen clients/python/infragrpc_client/gen)" ]; then
+if ! ./scripts/generate-clients.sh > "$results/generate.log" 2>&1; then
+  # Not a difference: the generator itself could not run (a package install, the dpkg lock, npm).
+  tail -n 20 "$results/generate.log"
+  echo "scripts/generate-clients.sh failed (above), so the generated code could not be checked"
+  failed_steps=$((failed_steps + 1))
+elif git diff --exit-code --stat -- clients/ web/src/gen && [ -z "$(git status --porcelain -- clients/*/src/gen clients/python/infragrpc_client/gen web/src/gen)" ]; then
   echo "generated code is current"
 else
   echo "generated code differs from the protos: run ./scripts/generate-clients.sh and commit"

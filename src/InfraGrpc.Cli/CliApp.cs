@@ -32,8 +32,14 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(Completion.Create(options));
+        Completion.AddServerCompletions(root, options);
+
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+
+        // A shell asking for completions ([suggest:N]) parses a half-typed line: its errors are expected.
+        var completing = args.Length > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal);
+        if (parsed.Errors.Count > 0 && !completing)
         {
             foreach (var error in parsed.Errors)
             {

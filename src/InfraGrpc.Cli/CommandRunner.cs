@@ -97,8 +97,11 @@ internal static class CommandRunner
             _ => exception.StatusCode.ToString(),
         };
         await error.WriteLineAsync($"infractl: {name}: {status?.Message ?? exception.Status.Detail}");
-        if (status?.GetDetail<BadRequest>() is { } badRequest)
+        var message = status?.Message ?? exception.Status.Detail;
+        if (status?.GetDetail<BadRequest>() is { } badRequest
+            && !(badRequest.FieldViolations.Count == 1 && message.Contains(badRequest.FieldViolations[0].Description, StringComparison.Ordinal)))
         {
+            // One violation is already the message; several are listed one per line.
             foreach (var violation in badRequest.FieldViolations)
             {
                 await error.WriteLineAsync($"  - {violation.Field}: {violation.Description}");

@@ -39,6 +39,7 @@ public sealed class LiveViewTests(ProjectServerFixture server) : IClassFixture<P
         Assert.Contains("apply failed: quota", text, StringComparison.Ordinal);
         Assert.Contains("blocked by Db/main", text, StringComparison.Ordinal);
         Assert.Contains("infractl pipeline approve p1 --gate g7", text, StringComparison.Ordinal);
+        Assert.Contains("infractl pipeline reject p1 --gate g7", text, StringComparison.Ordinal);
         Assert.Contains("…", text, StringComparison.Ordinal); // the title was cut to the 30-column width
         Assert.DoesNotContain("Unspecified", text, StringComparison.Ordinal);
     }

@@ -227,7 +227,7 @@ internal static class PipelineFollower
                     return waiting.Count == 0 ? "ready" : "waits for " + string.Join(", ", waiting);
                 case "awaiting approval":
                     return _gates.Values.FirstOrDefault(g => g.State == Proto.ManualGateState.Pending && (g.NodeKey == node.Key || g.NodeKey.Length == 0)) is { } gate
-                        ? $"{ApproveCommand(gate)} (or reject)"
+                        ? $"{ApproveCommand(gate)}  |  {ApproveCommand(gate).Replace(" approve ", " reject ", StringComparison.Ordinal)}"
                         : "awaiting approval";
                 default:
                     return job?.Reason ?? string.Empty;

@@ -44,6 +44,23 @@ internal static class ProjectCommands
         {
             var source = ChartSource.Parse(context.Value(chart));
             var reference = source.Reference;
+            if (source is { Files: not null, LocalName: null })
+            {
+                // Validate the project (name, values, rendering) against the local chart before publishing it,
+                // so a mistake leaves nothing behind in the catalog.
+                await Projects(context).CreateProjectAsync(
+                    new Proto.CreateProjectRequest
+                    {
+                        Name = context.Value(project),
+                        Org = context.Value(org),
+                        Env = context.Value(env),
+                        ChartFiles = source.Files,
+                        Values = SharedOptions.Values(context, files, sets),
+                        ValidateOnly = true,
+                    },
+                    cancellationToken: context.CancellationToken);
+            }
+
             if (source.IsLocal)
             {
                 var publish = new Proto.PublishChartRequest { Version = context.Value(version) ?? string.Empty, Name = source.LocalName ?? string.Empty };
