@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using Google.Protobuf;
-using Grpc.Core;
-using Grpc.Net.Client;
-using InfraGrpc.Server.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Bench;
@@ -19,46 +14,15 @@ internal static class EngineBench
 
     public static async Task<int> RunAsync()
     {
-        var data = Directory.CreateTempSubdirectory("infragrpc-bench-").FullName;
-        var app = InfraGrpcServer.Build([
-            "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={data}",
-            "--InfraGrpc:ChartsDirectory=", $"--InfraGrpc:Pipelines:Parallelism={Parallelism}",
-            "--InfraGrpc:Simulated:Latency=00:00:00.0066", "--Logging:LogLevel:Default=Warning"]);
-        await app.StartAsync();
-        try
-        {
-            using var channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<ListenerAddresses>().GrpcUri, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
-            var projects = new Proto.InfraProjectService.InfraProjectServiceClient(channel);
-            var pipelines = new Proto.PipelineService.PipelineServiceClient(channel);
-            var files = new Proto.ChartFiles();
-            files.Files.Add(BenchCharts.Layered("engine-bench", layers: 10, width: 100).Select(f => new Proto.ChartFile { Path = f.Key, Content = ByteString.CopyFromUtf8(f.Value) }));
-
-            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var created = await projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "engine-bench", Org = "bench", ChartFiles = files });
-            var cpuCreate = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-            Console.WriteLine($"engine: creating the project (render, validate and store 1000 manifests, launch) took {cpuCreate.TotalMilliseconds:F0} ms of CPU");
-            using (var watch = pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = created.Pipeline.Id }))
-            {
-                await foreach (var e in watch.ResponseStream.ReadAllAsync())
-                {
-                    if (e.Terminal)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-            var pipeline = (await pipelines.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = created.Pipeline.Id })).Pipeline;
-            Report(pipeline, cpu);
-            return pipeline.Result == Proto.PipelineResult.Succeeded ? 0 : 1;
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(data, recursive: true);
-        }
+        await using var server = await BenchServer.StartAsync($"--InfraGrpc:Pipelines:Parallelism={Parallelism}", "--InfraGrpc:Simulated:Latency=00:00:00.0066");
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var created = await server.Projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "engine-bench", Org = "bench", ChartFiles = BenchServer.Layered("engine-bench", layers: 10, width: 100) });
+        var cpuCreate = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Console.WriteLine($"engine: creating the project (render, validate and store 1000 manifests, launch) took {cpuCreate.TotalMilliseconds:F0} ms of CPU");
+        var pipeline = await server.WaitAsync(created.Pipeline.Id);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Report(pipeline, cpu);
+        return pipeline.Result == Proto.PipelineResult.Succeeded ? 0 : 1;
     }
 
     private static void Report(Proto.Pipeline pipeline, TimeSpan cpu)

@@ -1,9 +1,4 @@
 using System.Diagnostics;
-using Google.Protobuf;
-using Grpc.Core;
-using Grpc.Net.Client;
-using InfraGrpc.Server.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Proto = InfraGrpc.Contracts.V1;
 
 namespace InfraGrpc.Bench;
@@ -45,63 +40,32 @@ internal static class TelemetryBench
 
     private static async Task<(double DeployMs, double CallsPerSecond)> MeasureAsync(bool telemetry)
     {
-        var data = Directory.CreateTempSubdirectory("infragrpc-bench-").FullName;
-        var app = InfraGrpcServer.Build([
-            "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={data}",
-            "--InfraGrpc:ChartsDirectory=", "--InfraGrpc:Pipelines:Parallelism=32", $"--InfraGrpc:Telemetry:Enabled={telemetry}",
-            "--InfraGrpc:Simulated:Latency=00:00:00.0066", "--Logging:LogLevel:Default=Warning"]);
-        await app.StartAsync();
-        try
+        await using var server = await BenchServer.StartAsync("--InfraGrpc:Pipelines:Parallelism=32", $"--InfraGrpc:Telemetry:Enabled={telemetry}", "--InfraGrpc:Simulated:Latency=00:00:00.0066");
+        var projects = server.Projects;
+        var created = await projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "telemetry-bench", Org = "bench", ChartFiles = BenchServer.Layered("telemetry-bench", layers: 10, width: 100) });
+        var pipeline = await server.WaitAsync(created.Pipeline.Id);
+        var deploy = pipeline.Stages.Single(s => s.Kind == Proto.PipelineStageKind.Deploy);
+        var deployMs = (deploy.EndTime.ToDateTimeOffset() - deploy.StartTime.ToDateTimeOffset()).TotalMilliseconds;
+
+        // GetProject on a one-resource project, so the call is the server's and not the message's size.
+        var target = (await projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "telemetry-small", Org = "bench", ChartFiles = BenchServer.Layered("telemetry-small", layers: 1, width: 1) })).Project.Id;
+        for (var i = 0; i < 200; i++)
         {
-            using var channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<ListenerAddresses>().GrpcUri, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
-            var projects = new Proto.InfraProjectService.InfraProjectServiceClient(channel);
-            var pipelines = new Proto.PipelineService.PipelineServiceClient(channel);
-            var files = new Proto.ChartFiles();
-            files.Files.Add(BenchCharts.Layered("telemetry-bench", layers: 10, width: 100).Select(f => new Proto.ChartFile { Path = f.Key, Content = ByteString.CopyFromUtf8(f.Value) }));
-            var created = await projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "telemetry-bench", Org = "bench", ChartFiles = files });
-            using (var watch = pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = created.Pipeline.Id }))
-            {
-                await foreach (var e in watch.ResponseStream.ReadAllAsync())
-                {
-                    if (e.Terminal)
-                    {
-                        break;
-                    }
-                }
-            }
-
-            var pipeline = (await pipelines.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = created.Pipeline.Id })).Pipeline;
-            var deploy = pipeline.Stages.Single(s => s.Kind == Proto.PipelineStageKind.Deploy);
-            var deployMs = (deploy.EndTime.ToDateTimeOffset() - deploy.StartTime.ToDateTimeOffset()).TotalMilliseconds;
-
-            // GetProject on a one-resource project, so the call is the server's and not the message's size.
-            var small = new Proto.ChartFiles();
-            small.Files.Add(BenchCharts.Layered("telemetry-small", layers: 1, width: 1).Select(f => new Proto.ChartFile { Path = f.Key, Content = ByteString.CopyFromUtf8(f.Value) }));
-            var target = (await projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "telemetry-small", Org = "bench", ChartFiles = small })).Project.Id;
-            for (var i = 0; i < 200; i++)
-            {
-                await projects.GetProjectAsync(new Proto.GetProjectRequest { Project = target }); // warm-up
-            }
-
-            var calls = 0L;
-            using var stop = new CancellationTokenSource();
-            var clock = Stopwatch.StartNew();
-            stop.CancelAfter(TimeSpan.FromSeconds(3));
-            await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    await projects.GetProjectAsync(new Proto.GetProjectRequest { Project = target });
-                    Interlocked.Increment(ref calls);
-                }
-            }));
-            return (deployMs, calls / clock.Elapsed.TotalSeconds);
+            await projects.GetProjectAsync(new Proto.GetProjectRequest { Project = target }); // warm-up
         }
-        finally
+
+        var calls = 0L;
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        stop.CancelAfter(TimeSpan.FromSeconds(3));
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(data, recursive: true);
-        }
+            while (!stop.IsCancellationRequested)
+            {
+                await projects.GetProjectAsync(new Proto.GetProjectRequest { Project = target });
+                Interlocked.Increment(ref calls);
+            }
+        }));
+        return (deployMs, calls / clock.Elapsed.TotalSeconds);
     }
 }
