@@ -19,6 +19,12 @@ test("every page passes axe-core without serious or critical violations", async 
   await page.goto("/charts");
   await expect(page.getByRole("link", { name: `E2E chain ${chart}`, exact: true })).toBeVisible();
   await audit(page, "catalog");
+  // The source filter: a chart published by the tests is not in the built-in catalog.
+  await page.getByLabel("Source").selectOption("built-in");
+  await expect(page.getByRole("link", { name: `E2E chain ${chart}`, exact: true })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Static Website", exact: true })).toBeVisible();
+  await page.getByLabel("Source").selectOption("published");
+  await expect(page.getByRole("link", { name: `E2E chain ${chart}`, exact: true })).toBeVisible();
   await page.goto(`/charts/${chart}`);
   await expect(page.getByRole("heading", { name: "Parameters" })).toBeVisible();
   await audit(page, "chart");

@@ -7,8 +7,16 @@ import { ErrorNote, useLoad } from "../load";
 export default function Catalog() {
   const [params, setParams] = useSearchParams();
   const filter = params.get("q") ?? "";
+  const origin = params.get("origin") ?? "";
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
   const [pageToken, setPageToken] = useState("");
   const list = useLoad(() => charts.listCharts({ filter, pageSize: 50, pageToken }), [filter, pageToken]);
+  const shown = (list.data?.charts ?? []).filter((c) => !origin || (origin === "built-in") === c.builtIn);
   return (
     <section>
       <h1>Chart catalog</h1>
@@ -21,13 +29,19 @@ export default function Catalog() {
           placeholder="name, title or description"
           onChange={(e) => {
             setPageToken("");
-            setParams(e.target.value ? { q: e.target.value } : {}, { replace: true });
+            set("q", e.target.value);
           }}
         />
+        <label htmlFor="chart-origin">Source</label>
+        <select id="chart-origin" value={origin} onChange={(e) => set("origin", e.target.value)}>
+          <option value="">all charts</option>
+          <option value="built-in">built-in catalog</option>
+          <option value="published">published here</option>
+        </select>
       </div>
       <ErrorNote error={list.error} />
       <ul className="cards" aria-busy={list.loading}>
-        {list.data?.charts.map((c) => (
+        {shown.map((c) => (
           <li key={c.name} className="card">
             <h2>
               <Link to={`/charts/${c.name}`}>{c.displayName || c.name}</Link>
@@ -43,7 +57,7 @@ export default function Catalog() {
           </li>
         ))}
       </ul>
-      {list.data && list.data.charts.length === 0 && <p>No chart matches “{filter}”.</p>}
+      {list.data && shown.length === 0 && <p>No chart matches these filters.</p>}
       {list.data?.nextPageToken && (
         <button type="button" onClick={() => setPageToken(list.data!.nextPageToken)}>
           Next page
