@@ -98,6 +98,12 @@ test("a failed resource marks its blocked dependents, and the independent branch
   await expect(node(page, k.app)).toHaveClass(/highlighted/);
   await expect(node(page, k.dns)).toHaveClass(/highlighted/);
   await expect(node(page, k.cdn)).not.toHaveClass(/highlighted/);
+  // The graph re-fits beside the panel: the end of the chain is still inside the canvas.
+  const canvas = page.locator(".graph-canvas");
+  await expect.poll(async () => {
+    const [c, d] = [await canvas.boundingBox(), await node(page, k.dns).boundingBox()];
+    return c !== null && d !== null && d.x + d.width <= c.x + c.width + 1;
+  }).toBe(true);
   await shot(page, "3-failed-and-blocked");
   // The filter narrows a large graph to what went wrong.
   await page.getByLabel("Show").selectOption("problems");

@@ -1,6 +1,6 @@
 // The interactive DAG: laid out left to right by dependency, pan/zoom/fit, nodes coloured by status,
 // blocked dependents marked, grouping and filters for large graphs.
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps, type ReactFlowInstance } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { nodeStateLabel, type NodeState } from "../format";
@@ -220,6 +220,24 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [nodes, statuses]);
 
+  // A small graph stays fitted when its canvas changes size (a side panel opens or closes).
+  const flow = useRef<ReactFlowInstance<Node<CardData>, Edge> | null>(null);
+  const canvas = useRef<HTMLDivElement>(null);
+  const fits = nodes.length <= largeGraph;
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element || !fits) return;
+    let width = element.clientWidth;
+    const observer = new ResizeObserver(() => {
+      if (element.clientWidth !== width) {
+        width = element.clientWidth;
+        void flow.current?.fitView();
+      }
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [fits]);
+
   // With ?profile in the URL, the first render with nodes is marked for bench/console.sh.
   const marked = useRef(false);
   useEffect(() => {
@@ -259,8 +277,9 @@ export function PipelineGraph({ nodes, statuses, selected, onSelect, label }: Pr
             ))}
         </ul>
       </div>
-      <div className="graph-canvas">
+      <div className="graph-canvas" ref={canvas}>
         <ReactFlow
+          onInit={(instance) => (flow.current = instance)}
           nodes={flowNodes}
           edges={flowEdges}
           nodeTypes={nodeTypes}
