@@ -137,18 +137,12 @@ public static class HostingExtensions
             .AddCheck<PipelineEngineHost>("recovery", tags: [TelemetrySetup.ReadyTag]);
     }
 
-    /// <summary>The response header, on every response (gRPC, gRPC-Web, HTTP), that names the server's version.</summary>
-    public const string VersionHeader = "infragrpc-version";
-
-    public static readonly string Version =
-        typeof(HostingExtensions).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
-
     public static void MapInfraGrpcApi(this WebApplication app)
     {
+        // Every response (gRPC, gRPC-Web, HTTP) names the server's version.
         app.Use((context, next) =>
         {
-            context.Response.Headers[VersionHeader] = Version;
+            context.Response.Headers[Contracts.ProductVersion.Header] = Contracts.ProductVersion.Current;
             return next(context);
         });
         // gRPC-Web (for browsers) on every listener: over HTTP/1.1 on the HTTP port, or on the one TLS port.
