@@ -34,6 +34,46 @@ public sealed class SlowWatcherTests(SlowServerFixture server) : IClassFixture<S
         Assert.Equal(received.Count, received.Select(e => e.Sequence).Distinct().Count());
     }
 
+    [Fact]
+    public async Task WatchPipeline_BatchingWatcherThatFallsBehind_CatchesUpInBatchesWithEveryEventOnceAndNoResync()
+    {
+        await server.Api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = WideChart() });
+        var created = await server.Api.CreateAsync("batched", "wide-test", "dev");
+        var id = created.Pipeline.Id;
+
+        // The batching watcher takes its snapshot, then reads nothing until a one-event-per-message watcher
+        // has seen 400 more events: fewer than its buffer holds, so it is not resynchronised.
+        using var batching = server.Api.Pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = id, AllowBatches = true });
+        Assert.True(await batching.ResponseStream.MoveNext(CancellationToken.None));
+        var snapshot = batching.ResponseStream.Current;
+        Assert.Equal(Proto.WatchPipelineResponse.EventOneofCase.Snapshot, snapshot.EventCase);
+        using var plain = server.Api.Pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = id });
+        var plainMessages = new List<Proto.WatchPipelineResponse>();
+        await foreach (var e in plain.ResponseStream.ReadAllAsync())
+        {
+            plainMessages.Add(e);
+            if (e.Sequence >= snapshot.Sequence + 400 || e.Terminal)
+            {
+                break;
+            }
+        }
+
+        var messages = new List<Proto.WatchPipelineResponse>();
+        await foreach (var message in batching.ResponseStream.ReadAllAsync())
+        {
+            messages.Add(message);
+        }
+
+        var events = messages.SelectMany(m => m.Events.Count > 0 ? m.Events : [m]).ToList();
+        Assert.Contains(messages, m => m.Events.Count > 1);
+        Assert.All(messages.Where(m => m.Events.Count > 0), m => Assert.Equal(new Proto.WatchPipelineResponse { Events = { m.Events } }, m));
+        Assert.DoesNotContain(events, e => e.EventCase == Proto.WatchPipelineResponse.EventOneofCase.Snapshot);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => snapshot.Sequence + (ulong)i), events.Select(e => e.Sequence));
+        Assert.True(events[^1].Terminal, "the stream ends with the terminal event");
+        Assert.Equal((await server.Api.WaitAsync(id)).LastSequence, events[^1].Sequence);
+        Assert.All(plainMessages, m => Assert.Empty(m.Events));
+    }
+
     private static Proto.ChartFiles WideChart()
     {
         var files = new Proto.ChartFiles();

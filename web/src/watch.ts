@@ -106,23 +106,26 @@ export function usePipelineWatch(pipelineId: string | undefined): WatchState {
       for (;;) {
         const after = current.current.pipeline?.lastSequence ?? 0n;
         try {
-          for await (const event of pipelines.watchPipeline({ pipelineId, afterSequence: after }, { signal: abort.signal })) {
+          // A page that fell behind a busy pipeline gets the events it missed in one message.
+          for await (const message of pipelines.watchPipeline({ pipelineId, afterSequence: after, allowBatches: true }, { signal: abort.signal })) {
             const c = current.current;
-            if (event.event.case === "pipelineChanged" && event.event.value.projectDeleted) projectDeleted = true;
-            const applied = applyEvent(c.pipeline, event);
-            c.pipeline = applied.pipeline;
-            if (applied.touched === "all" || c.touched === "all") c.touched = "all";
-            else for (const k of applied.touched) c.touched.add(k);
+            for (const event of message.events.length > 0 ? message.events : [message]) {
+              if (event.event.case === "pipelineChanged" && event.event.value.projectDeleted) projectDeleted = true;
+              const applied = applyEvent(c.pipeline, event);
+              c.pipeline = applied.pipeline;
+              if (applied.touched === "all" || c.touched === "all") c.touched = "all";
+              else for (const k of applied.touched) c.touched.add(k);
+              if (event.terminal) {
+                connection = "completed";
+                schedule();
+                return;
+              }
+            }
             if (connection !== "live") {
               connection = "live";
               lastError = undefined;
             }
             delay = 250;
-            if (event.terminal) {
-              connection = "completed";
-              schedule();
-              return;
-            }
             schedule();
           }
           // The server ended the stream without a terminal event (shutting down): resume.

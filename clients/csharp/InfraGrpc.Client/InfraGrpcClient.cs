@@ -81,7 +81,8 @@ public sealed class InfraGrpcClient : IDisposable
 
     /// <summary>
     /// Every event of a pipeline until the terminal one. If the stream drops (server restart, network),
-    /// it reconnects with <c>after_sequence</c> and goes on, so no event is missed or repeated.
+    /// it reconnects with <c>after_sequence</c> and goes on, so no event is missed or repeated. The server
+    /// may send a watcher that fell behind several events in one message; they come out one by one here.
     /// </summary>
     /// <exception cref="InfraGrpcException">The server refused the watch (unknown pipeline, bad input).</exception>
     public async IAsyncEnumerable<WatchPipelineResponse> WatchPipelineAsync(
@@ -90,7 +91,7 @@ public sealed class InfraGrpcClient : IDisposable
         var last = afterSequence;
         for (var attempt = 0; ; attempt++)
         {
-            using var call = Pipelines.WatchPipeline(new WatchPipelineRequest { PipelineId = pipelineId, AfterSequence = last }, cancellationToken: cancellationToken);
+            using var call = Pipelines.WatchPipeline(new WatchPipelineRequest { PipelineId = pipelineId, AfterSequence = last, AllowBatches = true }, cancellationToken: cancellationToken);
             var stream = call.ResponseStream;
             while (true)
             {
@@ -113,11 +114,14 @@ public sealed class InfraGrpcClient : IDisposable
                     throw InfraGrpcException.From(e);
                 }
 
-                last = Math.Max(last, current.Sequence);
-                yield return current;
-                if (current.Terminal)
+                foreach (var e in current.Events.Count > 0 ? current.Events : [current])
                 {
-                    yield break;
+                    last = Math.Max(last, e.Sequence);
+                    yield return e;
+                    if (e.Terminal)
+                    {
+                        yield break;
+                    }
                 }
             }
         }

@@ -58,12 +58,14 @@ class Client:
         last = after_sequence
         while True:
             try:
-                request = pipeline_pb2.WatchPipelineRequest(pipeline_id=pipeline_id, after_sequence=last)
-                for event in self.pipelines.WatchPipeline(request, metadata=self.metadata):
-                    last = max(last, event.sequence)
-                    yield event
-                    if event.terminal:
-                        return
+                request = pipeline_pb2.WatchPipelineRequest(pipeline_id=pipeline_id, after_sequence=last, allow_batches=True)
+                # A watcher that fell behind may get several events in one message; they are yielded one by one.
+                for message in self.pipelines.WatchPipeline(request, metadata=self.metadata):
+                    for event in message.events or [message]:
+                        last = max(last, event.sequence)
+                        yield event
+                        if event.terminal:
+                            return
                 return
             except grpc.RpcError as error:
                 if error.code() != grpc.StatusCode.UNAVAILABLE:

@@ -54,10 +54,13 @@ export function connect(server = process.env.INFRAGRPC_SERVER ?? "http://localho
       let after = 0n;
       for (;;) {
         try {
-          for await (const event of pipelines.watchPipeline({ pipelineId, afterSequence: after })) {
-            if (event.sequence > after) after = event.sequence;
-            yield event;
-            if (event.terminal) return;
+          // A watcher that fell behind may get several events in one message; they are yielded one by one.
+          for await (const message of pipelines.watchPipeline({ pipelineId, afterSequence: after, allowBatches: true })) {
+            for (const event of message.events.length > 0 ? message.events : [message]) {
+              if (event.sequence > after) after = event.sequence;
+              yield event;
+              if (event.terminal) return;
+            }
           }
           return;
         } catch (error) {

@@ -37,7 +37,6 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         return engine.Active(last.Id)?.Published ?? last;
     }
 
-    /// <summary>A snapshot first (or the events after <paramref name="afterSequence"/>), then every change, ending after the terminal event.</summary>
     /// <summary>
     /// The events of a pipeline after <paramref name="afterSequence"/>, following it until its terminal event.
     /// 0 starts with a snapshot, unless <paramref name="fromStart"/> asks for every event from 1. Past the last
@@ -45,6 +44,20 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     /// </summary>
     public async IAsyncEnumerable<PipelineEvent> WatchAsync(string pipelineId, long afterSequence, bool fromStart = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var batch in WatchBatchesAsync(pipelineId, afterSequence, fromStart, 1, cancellationToken))
+        {
+            yield return batch[0];
+        }
+    }
+
+    /// <summary>
+    /// <see cref="WatchAsync"/> in batches of up to <paramref name="maxBatch"/> events: whatever is waiting
+    /// when the watcher asks for more, so a watcher that falls behind catches up in a few large steps
+    /// instead of many small ones. A snapshot is always a batch of its own.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<PipelineEvent>> WatchBatchesAsync(string pipelineId, long afterSequence, bool fromStart, int maxBatch, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         RequireId(pipelineId);
         var known = engine.Active(pipelineId)?.Published ?? await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
         if (afterSequence > known.LastSequence)
@@ -55,21 +68,20 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         if (fromStart && afterSequence == 0)
         {
             // The stored events up to now, then a resume after the last of them.
-            foreach (var e in await store.GetEventsAsync(pipelineId, 0, cancellationToken))
+            foreach (var chunk in Chunks(await store.GetEventsAsync(pipelineId, 0, cancellationToken), maxBatch))
             {
-                afterSequence = e.Sequence;
-                yield return e;
-                if (e.Terminal)
+                afterSequence = chunk[^1].Sequence;
+                yield return chunk;
+                if (chunk[^1].Terminal)
                 {
                     yield break;
                 }
             }
-
         }
 
         if (afterSequence > 0 && afterSequence == known.LastSequence && known.IsCompleted)
         {
-            yield return new PipelineEvent(known.Id, known.LastSequence, known.EndedAt ?? known.CreatedAt, PipelineEventKind.Snapshot, true, Snapshot: known);
+            yield return [new PipelineEvent(known.Id, known.LastSequence, known.EndedAt ?? known.CreatedAt, PipelineEventKind.Snapshot, true, Snapshot: known)];
             yield break;
         }
 
@@ -79,11 +91,11 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
             try
             {
                 var last = afterSequence;
-                foreach (var e in backlog)
+                foreach (var chunk in Chunks(backlog, maxBatch))
                 {
-                    last = e.Sequence;
-                    yield return e;
-                    if (e.Terminal)
+                    last = chunk[^1].Sequence;
+                    yield return chunk;
+                    if (chunk[^1].Terminal)
                     {
                         yield break;
                     }
@@ -94,7 +106,8 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
                 // its buffer was completed before it saw the terminal event, the final snapshot ends the stream.
                 while (true)
                 {
-                    while (subscription.Reader.TryRead(out var e))
+                    var batch = new List<PipelineEvent>();
+                    while (batch.Count < maxBatch && subscription.Reader.TryRead(out var e))
                     {
                         if (e.Sequence <= last)
                         {
@@ -102,18 +115,26 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
                         }
 
                         last = e.Sequence;
-                        yield return e;
+                        batch.Add(e);
                         if (e.Terminal)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (batch.Count > 0)
+                    {
+                        yield return batch;
+                        if (batch[^1].Terminal)
                         {
                             yield break;
                         }
                     }
-
-                    if (subscription.Overflowed)
+                    else if (subscription.Overflowed)
                     {
                         var snapshot = run.Resync(subscription);
                         last = snapshot.Sequence;
-                        yield return snapshot;
+                        yield return [snapshot];
                         if (snapshot.Terminal)
                         {
                             yield break;
@@ -122,7 +143,7 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
                     else if (!await subscription.Reader.WaitToReadAsync(cancellationToken))
                     {
                         // Completed (only the terminal event completes it) without this watcher seeing that event.
-                        yield return run.Resync(subscription);
+                        yield return [run.Resync(subscription)];
                         yield break;
                     }
                 }
@@ -136,13 +157,34 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         var stored = await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
         if (afterSequence == 0)
         {
-            yield return new PipelineEvent(stored.Id, stored.LastSequence, stored.EndedAt ?? stored.CreatedAt, PipelineEventKind.Snapshot, stored.IsCompleted, Snapshot: stored);
+            yield return [new PipelineEvent(stored.Id, stored.LastSequence, stored.EndedAt ?? stored.CreatedAt, PipelineEventKind.Snapshot, stored.IsCompleted, Snapshot: stored)];
             yield break;
         }
 
-        foreach (var e in await store.GetEventsAsync(pipelineId, afterSequence, cancellationToken))
+        foreach (var chunk in Chunks(await store.GetEventsAsync(pipelineId, afterSequence, cancellationToken), maxBatch))
         {
-            yield return e;
+            yield return chunk;
+        }
+    }
+
+    /// <summary>Consecutive runs of up to <paramref name="size"/> events, with every snapshot alone.</summary>
+    private static IEnumerable<IReadOnlyList<PipelineEvent>> Chunks(IEnumerable<PipelineEvent> events, int size)
+    {
+        var chunk = new List<PipelineEvent>();
+        foreach (var e in events)
+        {
+            if (chunk.Count > 0 && (chunk.Count == size || e.Kind == PipelineEventKind.Snapshot || chunk[^1].Kind == PipelineEventKind.Snapshot))
+            {
+                yield return chunk;
+                chunk = [];
+            }
+
+            chunk.Add(e);
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
         }
     }
 

@@ -19,12 +19,14 @@ internal sealed class PipelineRun
     private readonly Dictionary<ResourceKey, List<LogLine>> _logs = [];
     private readonly Dictionary<ResourceKey, int> _logCounts = [];
     private readonly Dictionary<(ResourceKey, OperationKind), OperationLog> _operationLogs = [];
-    private readonly List<PipelineSubscription<PipelineEvent>> _watchers = [];
     private readonly List<(ResourceKey Node, PipelineSubscription<LogLine> Subscription)> _logWatchers = [];
     private readonly Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?, InventoryChange?> _persist;
     private readonly TimeProvider _clock;
     private Pipeline _state;
     private Pipeline _published;
+
+    // Replaced, never changed, under the lock: MarkStored offers to the array it read without holding the lock.
+    private PipelineSubscription<PipelineEvent>[] _watchers = [];
 
     public PipelineRun(Pipeline initial, TimeProvider clock, Action<PipelineRun, PipelineEvent?, (string, LogLine)?, Projects.ProjectResource?, InventoryChange?> persist)
     {
@@ -108,9 +110,16 @@ internal sealed class PipelineRun
         }
     }
 
-    /// <summary>Called by the persister once the events up to <paramref name="sequence"/> are stored: they become visible.</summary>
+    /// <summary>
+    /// Called by the persister (one caller at a time) once the events up to <paramref name="sequence"/> are
+    /// stored: they become visible. The state changes under the lock; the watchers are handed the events
+    /// after it, so a pipeline with hundreds of watchers never holds up the engine. A watcher that subscribes
+    /// in between gets an event twice (in its backlog and its buffer) and skips it by sequence.
+    /// </summary>
     public void MarkStored(long sequence)
     {
+        List<PipelineEvent> published = [];
+        PipelineSubscription<PipelineEvent>[] watchers;
         lock (_gate)
         {
             while (_unstored.TryPeek(out var next) && next.Event.Sequence <= sequence)
@@ -119,15 +128,7 @@ internal sealed class PipelineRun
                 var (e, state) = next;
                 _events.Add(e);
                 _published = state;
-                Telemetry.InfraTelemetry.EventsPublished.Add(1);
-                foreach (var watcher in _watchers)
-                {
-                    watcher.Offer(e);
-                    if (e.Terminal)
-                    {
-                        watcher.Complete();
-                    }
-                }
+                published.Add(e);
 
                 // A node's log lines are stored before the event that completes it, so its log
                 // streams end only once every line is visible.
@@ -138,6 +139,21 @@ internal sealed class PipelineRun
                         logWatcher.Complete();
                         _logWatchers.Remove((node, logWatcher));
                     }
+                }
+            }
+
+            watchers = _watchers;
+        }
+
+        Telemetry.InfraTelemetry.EventsPublished.Add(published.Count);
+        foreach (var e in published)
+        {
+            foreach (var watcher in watchers)
+            {
+                watcher.Offer(e);
+                if (e.Terminal)
+                {
+                    watcher.Complete();
                 }
             }
         }
@@ -359,7 +375,7 @@ internal sealed class PipelineRun
             }
             else
             {
-                _watchers.Add(subscription);
+                _watchers = [.. _watchers, subscription];
             }
 
             return (backlog, subscription);
@@ -381,7 +397,7 @@ internal sealed class PipelineRun
     {
         lock (_gate)
         {
-            _watchers.Remove(subscription);
+            _watchers = Array.FindAll(_watchers, w => w != subscription);
         }
     }
 

@@ -17,7 +17,7 @@ internal sealed class PipelineSubscription<T>(int capacity)
 
     private volatile bool _overflowed;
 
-    /// <summary>Set (under the run's lock) when an item could not be buffered; cleared by the resync. Read by the watcher without the lock.</summary>
+    /// <summary>Set when an item could not be buffered; cleared (under the run's lock) by the resync, whose snapshot covers whatever was dropped.</summary>
     public bool Overflowed
     {
         get => _overflowed;
@@ -26,7 +26,7 @@ internal sealed class PipelineSubscription<T>(int capacity)
 
     public ChannelReader<T> Reader => _channel.Reader;
 
-    /// <summary>Called under the run's lock.</summary>
+    /// <summary>Never waits: buffers the item, or marks the watcher overflowed.</summary>
     public void Offer(T item)
     {
         if (!Overflowed && !_channel.Writer.TryWrite(item))

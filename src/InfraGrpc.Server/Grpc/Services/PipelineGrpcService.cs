@@ -43,9 +43,10 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
         Domain.Telemetry.InfraTelemetry.WatchStreams.Add(1);
         try
         {
-            await foreach (var e in queries.WatchAsync(request.PipelineId, (long)request.AfterSequence, request.FromStart, context.CancellationToken))
+            var maxBatch = request.AllowBatches ? WatchEncoding.MaxBatch : 1;
+            await foreach (var batch in queries.WatchBatchesAsync(request.PipelineId, (long)request.AfterSequence, request.FromStart, maxBatch, context.CancellationToken))
             {
-                await responseStream.WriteAsync(PipelineMapper.ToProto(e), context.CancellationToken);
+                await responseStream.WriteAsync(WatchEncoding.Message(batch), context.CancellationToken);
             }
         }
         finally
