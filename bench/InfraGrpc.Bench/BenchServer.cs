@@ -18,7 +18,11 @@ internal sealed class BenchServer : IAsyncDisposable
     private BenchServer(WebApplication app, string data)
     {
         (_app, _data) = (app, data);
-        _channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<ListenerAddresses>().GrpcUri, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
+        _channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<ListenerAddresses>().GrpcUri, new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 256 * 1024 * 1024,
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, InitialHttp2StreamWindowSize = int.Parse(Environment.GetEnvironmentVariable("BENCH_WINDOW") ?? "65535", System.Globalization.CultureInfo.InvariantCulture) },
+        });
         Projects = new Proto.InfraProjectService.InfraProjectServiceClient(_channel);
         Pipelines = new Proto.PipelineService.PipelineServiceClient(_channel);
     }
@@ -61,6 +65,19 @@ internal sealed class BenchServer : IAsyncDisposable
         }
 
         return (await Pipelines.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = pipelineId })).Pipeline;
+    }
+
+    /// <summary>Waits (on the pipeline's own stream) until it holds at a pending manual gate.</summary>
+    public async Task WaitForGateAsync(string pipelineId)
+    {
+        using var watch = Pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = pipelineId, FromStart = true });
+        await foreach (var e in watch.ResponseStream.ReadAllAsync())
+        {
+            if (e.GateChanged is { State: Proto.ManualGateState.Pending } || e.Terminal)
+            {
+                return;
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -4,6 +4,7 @@ return args.FirstOrDefault() switch
 {
     "engine" => await EngineBench.RunAsync(),
     "latency" => await LatencyBench.RunAsync(),
+    "fanout" => await FanoutBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
@@ -11,6 +12,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | telemetry | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | telemetry | render [export-dir]");
     return 2;
 }
