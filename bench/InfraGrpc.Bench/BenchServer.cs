@@ -29,6 +29,8 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Proto.InfraProjectService.InfraProjectServiceClient Projects { get; }
 
+    public GrpcChannel Channel => _channel;
+
     public Proto.PipelineService.PipelineServiceClient Pipelines { get; }
 
     /// <summary>Starts a server with <paramref name="settings"/> added to the loopback, data and quiet-log ones.</summary>

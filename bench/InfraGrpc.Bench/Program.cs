@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
     "engine" => await EngineBench.RunAsync(),
     "latency" => await LatencyBench.RunAsync(),
     "fanout" => await FanoutBench.RunAsync(),
+    "unary" => await UnaryBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
@@ -12,6 +13,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | telemetry | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | telemetry | render [export-dir]");
     return 2;
 }

@@ -38,7 +38,7 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
 
     public Task<ChartVersion?> GetAsync(string name, string? version, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var id = version is null ? Heads.FindById(name) is { } head ? ChartDocumentMapper.Id(name, head.LatestVersion) : null : ChartDocumentMapper.Id(name, version);
@@ -49,7 +49,7 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
 
     public Task<Page<ChartVersionSummary>> ListLatestAsync(string? filter, PageRequest page, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var after = page.AfterKey ?? string.Empty;
@@ -67,7 +67,7 @@ public sealed class LiteDbChartStore(LiteDbStore store) : IChartStore
 
     public Task<Page<ChartVersionSummary>> ListVersionsAsync(string name, PageRequest page, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             cancellationToken.ThrowIfCancellationRequested();
 

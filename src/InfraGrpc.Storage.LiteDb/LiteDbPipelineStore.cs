@@ -76,7 +76,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
     public Task<Page<Pipeline>> ListAsync(string? projectId, RunStatus? status, RunResult? result, IReadOnlySet<string>? orgs, PageRequest page, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             // Per project the index is projectId:created:id; across projects it is created:id. Both sort newest first.
             var order = projectId is null ? "CreatedOrder" : "ProjectOrder";
@@ -114,7 +114,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
     public Task<Pipeline?> GetLastAsync(string projectId, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             var document = Pipelines.Query()
                 .Where(Query.And(Query.GT("ProjectOrder", new BsonValue(projectId + ":")), Query.LT("ProjectOrder", new BsonValue(projectId + ";"))))
@@ -135,7 +135,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
     public Task<IReadOnlyList<LogLine>> GetLogsAsync(string pipelineId, ResourceKey node, long afterSequence, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             var prefix = $"{pipelineId}|{node}|";
             return Task.FromResult<IReadOnlyList<LogLine>>(Logs

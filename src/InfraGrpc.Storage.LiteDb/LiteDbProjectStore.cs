@@ -52,14 +52,14 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         Task.FromResult(store.Read(() => Projects.FindById(id) is { } document ? ToDomain(document) : null));
 
     public Task<Project?> GetByNameAsync(string org, string name, CancellationToken cancellationToken = default) =>
-        Task.FromResult(store.Read(() => Projects.FindOne(p => p.OrgName == org + "/" + name) is { } document ? ToDomain(document) : null));
+        Task.FromResult(store.Read(() => Projects.FindOne(Query.EQ(nameof(ProjectDocument.OrgName), new BsonValue(org + "/" + name))) is { } document ? ToDomain(document) : null));
 
     public Task<int> CountOnChartVersionAsync(string chart, string version, CancellationToken cancellationToken = default) =>
         Task.FromResult(store.Read(() => Projects.Find(p => p.ChartName == chart).Select(ToDomain).Count(p => p.Chart is { Inline: false } c && c.Version == version)));
 
     public Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var query = Projects.Query().Where(Query.GT(nameof(ProjectDocument.ListOrder), new BsonValue(page.AfterKey ?? string.Empty)));
@@ -147,7 +147,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
 
     public Task<Page<ProjectRevision>> ListRevisionsAsync(string projectId, PageRequest page, CancellationToken cancellationToken = default)
     {
-        lock (store.WriteGate)
+        using (store.Reading())
         {
             // A key from another project's range is ignored: the page starts from the newest revision.
             var before = page.AfterKey is { } after && after.StartsWith(projectId + ":", StringComparison.Ordinal) ? after : RevisionDocument.IdOf(projectId, int.MaxValue);

@@ -25,8 +25,25 @@ public sealed class LiteDbStore : IDisposable
 
     internal LiteDatabase Database { get; }
 
-    /// <summary>Serialises the read-check-write sequences of this process (the directory lock excludes other processes).</summary>
-    internal Lock WriteGate { get; } = new();
+    /// <summary>
+    /// The store's gate: a transaction (a read-check-write sequence) holds it alone, reads share it. Reads
+    /// never run beside a write (see <see cref="Read{T}"/>), but they run beside each other: with one exclusive
+    /// lock, 16 concurrent GetProject calls spent 89% of their time waiting for it. The directory lock
+    /// excludes other processes.
+    /// </summary>
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.SupportsRecursion);
+
+    /// <summary>Holds the gate shared, for a read of several steps, until disposed (on the same thread).</summary>
+    internal ReadScope Reading()
+    {
+        _gate.EnterReadLock();
+        return new ReadScope(_gate);
+    }
+
+    internal readonly struct ReadScope(ReaderWriterLockSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.ExitReadLock();
+    }
 
     public string DataDirectory => _lock.Directory;
 
@@ -84,10 +101,10 @@ public sealed class LiteDbStore : IDisposable
     }
 
     /// <summary>
-    /// Runs a read under the store's gate. The rule for this store: every LiteDB call, read or write, runs
-    /// under the gate, synchronously, on the calling thread (docs/storage.md). LiteDB 5.0.21 can return a
-    /// document torn by a write on another thread to a read that runs beside it (seen by the stress test:
-    /// a simulated inventory record read back empty), so reads do not run outside it.
+    /// Runs a read under the store's gate, shared with other reads. The rule for this store: every LiteDB call,
+    /// read or write, runs under the gate, synchronously, on the calling thread (docs/storage.md). LiteDB 5.0.21
+    /// can return a document torn by a write on another thread to a read that runs beside it (seen by the stress
+    /// test: a simulated inventory record read back empty), so reads do not run beside a transaction.
     /// </summary>
     internal T Read<T>(Func<T> work)
     {
@@ -95,7 +112,7 @@ public sealed class LiteDbStore : IDisposable
         using var span = InCall() ? InfraTelemetry.Source.StartActivity("store read") : null;
         try
         {
-            lock (WriteGate)
+            using (Reading())
             {
                 return work();
             }
@@ -129,7 +146,8 @@ public sealed class LiteDbStore : IDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var timed = new Timed(started);
         using var span = InCall() ? InfraTelemetry.Source.StartActivity("store transaction") : null;
-        lock (WriteGate)
+        _gate.EnterWriteLock();
+        try
         {
             EnsureSpace();
             Database.BeginTrans();
@@ -144,6 +162,10 @@ public sealed class LiteDbStore : IDisposable
                 Database.Rollback();
                 throw;
             }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
         }
     }
 
@@ -170,6 +192,7 @@ public sealed class LiteDbStore : IDisposable
     public void Dispose()
     {
         Database.Dispose();
+        _gate.Dispose();
         _lock.Dispose();
     }
 

@@ -165,7 +165,8 @@ public sealed partial class TelemetryTests
     {
         var data = Directory.CreateTempSubdirectory("infragrpc-jsonlogs-").FullName;
         var marker = "marker-" + Guid.NewGuid().ToString("N");
-        using var server = await ServerProcess.StartAsync(data, "--Logging:Console:FormatterName=json", "--InfraGrpc:Simulated:Latency=00:00:00");
+        // Request logs are off by default (HostingExtensions); an operator who turns them on gets them traced.
+        using var server = await ServerProcess.StartAsync(data, "--Logging:Console:FormatterName=json", "--Logging:LogLevel:Microsoft.AspNetCore=Information", "--InfraGrpc:Simulated:Latency=00:00:00");
         try
         {
             var api = new Clients(server.Channel);

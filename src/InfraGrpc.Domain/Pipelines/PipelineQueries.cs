@@ -12,6 +12,12 @@ namespace InfraGrpc.Domain.Pipelines;
 /// </summary>
 public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store, ProjectService projects)
 {
+    private const int MaxSummaries = 10_000;
+
+    // Completed pipelines never change: their summaries (without nodes) are kept, so GetProject reads its
+    // last pipeline from memory instead of deserialising the whole pipeline document on every call.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Pipeline> _completed = new(StringComparer.Ordinal);
+
     /// <exception cref="NotFoundException">No such pipeline.</exception>
     public async Task<Pipeline> GetAsync(string pipelineId, CancellationToken cancellationToken = default)
     {
@@ -19,6 +25,33 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         return engine.Active(pipelineId)?.Published
             ?? await store.GetAsync(pipelineId, cancellationToken)
             ?? throw new NotFoundException("pipeline", pipelineId);
+    }
+
+    /// <summary>A pipeline without its nodes (status, stages, gates, times), or null when there is no such pipeline.</summary>
+    public async Task<Pipeline?> FindSummaryAsync(string pipelineId, CancellationToken cancellationToken = default)
+    {
+        if (engine.Active(pipelineId)?.Published is { } active)
+        {
+            return active;
+        }
+
+        if (_completed.TryGetValue(pipelineId, out var known))
+        {
+            return known;
+        }
+
+        var stored = await store.GetAsync(pipelineId, cancellationToken);
+        if (stored is { IsCompleted: true })
+        {
+            if (_completed.Count >= MaxSummaries)
+            {
+                _completed.Clear();
+            }
+
+            _completed[pipelineId] = stored = stored with { Nodes = [] };
+        }
+
+        return stored;
     }
 
     /// <summary>Pipelines newest first; only those of <paramref name="orgs"/> when it is set (the orgs the caller may see).</summary>

@@ -14,6 +14,7 @@ using InfraGrpc.Server.Logging;
 using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Storage.LiteDb;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InfraGrpc.Server.Hosting;
@@ -24,6 +25,12 @@ public static class HostingExtensions
     /// <summary>Binds <see cref="InfraGrpcOptions"/> and the two Kestrel listeners.</summary>
     public static void AddInfraGrpcHosting(this WebApplicationBuilder builder)
     {
+        // Defaults under every other source: ASP.NET Core's four Information lines per request (request
+        // starting and finished, endpoint executing and executed) are off unless a setting turns them on.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning" },
+        });
         builder.Services.AddOptions<InfraGrpcOptions>().BindConfiguration(InfraGrpcOptions.Section);
         var options = builder.Configuration.GetSection(InfraGrpcOptions.Section).Get<InfraGrpcOptions>() ?? new InfraGrpcOptions();
         ThreadPool.GetMinThreads(out var workers, out var io);

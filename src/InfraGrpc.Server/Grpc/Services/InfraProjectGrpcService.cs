@@ -58,7 +58,7 @@ internal sealed class InfraProjectGrpcService(ProjectService projects, PipelineQ
     public override async Task<Proto.GetProjectResponse> GetProject(Proto.GetProjectRequest request, ServerCallContext context)
     {
         var project = await projects.GetAsync(request.Project, context.CancellationToken);
-        var last = project.LastPipelineId is null ? null : await pipelines.GetAsync(project.LastPipelineId, context.CancellationToken);
+        var last = project.LastPipelineId is null ? null : await pipelines.FindSummaryAsync(project.LastPipelineId, context.CancellationToken);
         return new Proto.GetProjectResponse { Project = ProjectMapper.ToProto(project, last, addresses.HttpUri) };
     }
 
