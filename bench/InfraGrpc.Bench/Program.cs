@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "latency" => await LatencyBench.RunAsync(),
     "fanout" => await FanoutBench.RunAsync(),
     "unary" => await UnaryBench.RunAsync(),
+    "create" => await CreateBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
@@ -13,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | telemetry | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | telemetry | render [export-dir]");
     return 2;
 }
