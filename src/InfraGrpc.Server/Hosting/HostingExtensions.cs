@@ -34,7 +34,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<InfraGrpcOptions>().BindConfiguration(InfraGrpcOptions.Section);
         var options = builder.Configuration.GetSection(InfraGrpcOptions.Section).Get<InfraGrpcOptions>() ?? new InfraGrpcOptions();
         ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, options.MinWorkerThreads > 0 ? options.MinWorkerThreads : Math.Max(32, 4 * Environment.ProcessorCount)), io);
+        ThreadPool.SetMinThreads(Math.Max(workers, options.MinWorkerThreads), io);
         var addresses = new ListenerAddresses();
         builder.Services.AddSingleton(addresses);
         builder.WebHost.AddInfraGrpcListeners(options, addresses);

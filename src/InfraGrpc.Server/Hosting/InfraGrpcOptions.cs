@@ -33,10 +33,11 @@ public sealed class InfraGrpcOptions
     public TelemetryOptions Telemetry { get; set; } = new();
 
     /// <summary>
-    /// The thread pool's minimum worker threads; 0 means max(32, 4 per core). Every LiteDB call runs
-    /// synchronously under the store's one gate, so calls that wait for it hold a thread; with the runtime's
-    /// default minimum (one per core) a busy pipeline starved the pool, which adds threads only every half
-    /// second, and 50 watchers saw their events 0.4–0.5 s late instead of 20 ms (bench/README.md, fanout).
+    /// The thread pool's minimum worker threads; 0 keeps the runtime's (one per core). Every LiteDB call runs
+    /// synchronously under the store's gate, so a call that waits for it holds a thread, and the pool adds
+    /// threads only every half second. On 2 cores, 32 took 50 watchers of a busy pipeline from p99 0.3–0.4 s
+    /// to 20–110 ms, but the 1,000-node deploy from 1.07 to 1.2–1.3 of its ideal (bench/README.md): raise it
+    /// for many watchers, keep it for the fastest deploys.
     /// </summary>
     public int MinWorkerThreads { get; set; }
 }
