@@ -18,11 +18,7 @@ internal sealed class BenchServer : IAsyncDisposable
     private BenchServer(WebApplication app, string data)
     {
         (_app, _data) = (app, data);
-        _channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<ListenerAddresses>().GrpcUri, new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = 256 * 1024 * 1024,
-            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, InitialHttp2StreamWindowSize = int.Parse(Environment.GetEnvironmentVariable("BENCH_WINDOW") ?? "65535", System.Globalization.CultureInfo.InvariantCulture) },
-        });
+        _channel = GrpcChannel.ForAddress(app.Services.GetRequiredService<ListenerAddresses>().GrpcUri, new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
         Projects = new Proto.InfraProjectService.InfraProjectServiceClient(_channel);
         Pipelines = new Proto.PipelineService.PipelineServiceClient(_channel);
     }
@@ -32,6 +28,9 @@ internal sealed class BenchServer : IAsyncDisposable
     public GrpcChannel Channel => _channel;
 
     public Proto.PipelineService.PipelineServiceClient Pipelines { get; }
+
+    /// <summary>The rounds of the interleaved benchmarks: BENCH_ROUNDS, 3 by default.</summary>
+    public static int Rounds { get; } = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) ? rounds : 3;
 
     /// <summary>Starts a server with <paramref name="settings"/> added to the loopback, data and quiet-log ones.</summary>
     public static async Task<BenchServer> StartAsync(params string[] settings)

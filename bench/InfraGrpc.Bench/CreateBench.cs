@@ -11,7 +11,7 @@ namespace InfraGrpc.Bench;
 /// </summary>
 internal static class CreateBench
 {
-    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) ? rounds : 3;
+    private static int Rounds => BenchServer.Rounds;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(3);
 
     public static async Task<int> RunAsync()

@@ -22,7 +22,7 @@ namespace InfraGrpc.Bench;
 /// </summary>
 internal static class FanoutBench
 {
-    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) ? rounds : 3;
+    private static int Rounds => BenchServer.Rounds;
 
     public static async Task<int> RunAsync()
     {

@@ -12,7 +12,7 @@ namespace InfraGrpc.Bench;
 internal static class UnaryBench
 {
     private const int Callers = 16;
-    private static readonly int Rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) ? rounds : 3;
+    private static int Rounds => BenchServer.Rounds;
 
     public static async Task<int> RunAsync()
     {
