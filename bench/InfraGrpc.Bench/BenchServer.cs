@@ -33,9 +33,12 @@ internal sealed class BenchServer : IAsyncDisposable
     public static int Rounds { get; } = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ROUNDS"), out var rounds) ? rounds : 3;
 
     /// <summary>Starts a server with <paramref name="settings"/> added to the loopback, data and quiet-log ones.</summary>
-    public static async Task<BenchServer> StartAsync(params string[] settings)
+    public static Task<BenchServer> StartAsync(params string[] settings) =>
+        StartOnAsync(Directory.CreateTempSubdirectory("infragrpc-bench-").FullName, settings);
+
+    /// <summary>Starts a server on an existing data directory, which it deletes when disposed.</summary>
+    public static async Task<BenchServer> StartOnAsync(string data, params string[] settings)
     {
-        var data = Directory.CreateTempSubdirectory("infragrpc-bench-").FullName;
         var app = InfraGrpcServer.Build([
             "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={data}",
             "--InfraGrpc:ChartsDirectory=", "--Logging:LogLevel:Default=Warning", .. settings]);

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "fanout" => await FanoutBench.RunAsync(),
     "unary" => await UnaryBench.RunAsync(),
     "create" => await CreateBench.RunAsync(),
+    "search" => await SearchBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
@@ -14,6 +15,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | telemetry | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | search | telemetry | render [export-dir]");
     return 2;
 }

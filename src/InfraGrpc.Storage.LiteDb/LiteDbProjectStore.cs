@@ -59,6 +59,11 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
 
     public Task<Page<Project>> ListAsync(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
+        if (!string.IsNullOrEmpty(filter.Text))
+        {
+            return Task.FromResult(ListByText(filter, page, cancellationToken));
+        }
+
         using (store.Reading())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -84,13 +89,6 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
                 query = query.Where("$.LabelPairs[*] ANY = @0", new BsonValue($"{requirement.Key}={requirement.Values[0]}"));
             }
 
-            if (!string.IsNullOrEmpty(filter.Text))
-            {
-                // Names are lower-case slugs, so lower-casing the needle makes the match case-insensitive.
-                var needle = filter.Text.ToLowerInvariant();
-                query = query.Where(p => p.Name.Contains(needle));
-            }
-
             // Org, then name: "acme" sorts before "acme-labs" (ListOrder separates them with a space).
             var items = query.OrderBy(p => p.ListOrder).ToEnumerable()
                 .Select(d => (Document: d, Project: ToDomain(d)))
@@ -101,6 +99,64 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
             return Task.FromResult(new Page<Project>(items.Take(page.Size).Select(x => x.Project).ToList(), next));
         }
     }
+
+    /// <summary>
+    /// A page of projects whose name contains the filter's text: candidates come from the trigram index in listing
+    /// order, and each is read and checked against every filter, so the index never decides alone.
+    /// </summary>
+    private Page<Project> ListByText(ProjectFilter filter, PageRequest page, CancellationToken cancellationToken)
+    {
+        // Names are lower-case slugs, so lower-casing the needle makes the match case-insensitive.
+        var needle = filter.Text!.ToLowerInvariant();
+        var prefix = string.IsNullOrEmpty(filter.Org) ? null : ProjectDocument.ListOrderOf(filter.Org, string.Empty);
+        using (store.Reading())
+        {
+            store.ProjectNames.EnsureBuilt(LoadNameEntries);
+            var items = new List<(string ListOrder, Project Project)>();
+            var after = page.AfterKey ?? string.Empty;
+            while (items.Count <= page.Size)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var candidates = store.ProjectNames.Matches(needle, after, prefix, Math.Max(32, page.Size + 1 - items.Count));
+                foreach (var candidate in candidates)
+                {
+                    if (Projects.FindById(candidate.Id) is { } document && document.ListOrder == candidate.ListOrder
+                        && (string.IsNullOrEmpty(filter.Env) || document.Env == filter.Env)
+                        && (string.IsNullOrEmpty(filter.Chart) || document.ChartName == filter.Chart)
+                        && ToDomain(document) is var project
+                        && (filter.VisibleOrgs is null || filter.VisibleOrgs.Contains(project.Org))
+                        && filter.Selector.All(r => r.Matches(project.Labels)))
+                    {
+                        items.Add((document.ListOrder, project));
+                        if (items.Count > page.Size)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                if (candidates.Count == 0)
+                {
+                    break;
+                }
+
+                after = candidates[^1].ListOrder;
+            }
+
+            var next = items.Count > page.Size ? items[page.Size - 1].ListOrder : null;
+            return new Page<Project>(items.Take(page.Size).Select(x => x.Project).ToList(), next);
+        }
+    }
+
+    /// <summary>Every project's listing key and id, read from the documents' fields without their JSON.</summary>
+    private IEnumerable<ProjectNameIndex.Entry> LoadNameEntries() =>
+        store.Database.GetCollection(ProjectDocument.Collection)
+            .Query()
+            .Select("{ l: $.ListOrder, i: $._id }")
+            .ToEnumerable()
+            .Select(d => new ProjectNameIndex.Entry(d["l"].AsString, d["i"].AsString))
+            .OrderBy(e => e.ListOrder, StringComparer.Ordinal)
+            .ToList();
 
     public Task<bool> AppendRevisionAsync(
         Project updated, int expectedRevision, ProjectRevision revision, ManifestSet manifests, ChartDefinition? snapshot, CancellationToken cancellationToken = default)
@@ -202,6 +258,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
                 .Insert(new DeletionDocument { Id = Guid.CreateVersion7().ToString("N"), Json = RecordJson.Serialize(deletion) });
             return true;
         });
+        store.ProjectNames.Remove(ListOrderOf(deletion.QualifiedName));
         return Task.CompletedTask;
     }
 
@@ -242,6 +299,11 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
                 .Insert(new DeletionDocument { Id = Guid.CreateVersion7().ToString("N"), Json = Json.Serialize(deletion) });
             return new ForcedDeletion(document.Id, document.OrgName, resources.Count);
         });
+        if (found is { Busy: false } forced)
+        {
+            store.ProjectNames.Remove(ListOrderOf(forced.QualifiedName));
+        }
+
         return Task.FromResult(found);
     }
 
@@ -271,6 +333,13 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
 
             return (CreateOutcome.Created, project);
         });
+
+        // After the commit, before the caller hears of it: a text search that follows the create finds it.
+        if (result.Item1 == CreateOutcome.Created)
+        {
+            store.ProjectNames.Add(ProjectDocument.ListOrderOf(project.Org, project.Name), project.Id);
+        }
+
         return Task.FromResult(result);
     }
 
@@ -306,6 +375,10 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         RepoUrl = project.Git is { } git ? GitUrls.Normalize(git.Url) : string.Empty,
         Json = RecordJson.Serialize(project),
     };
+
+    /// <summary>The listing key of <c>org/name</c> (an org holds no '/').</summary>
+    private static string ListOrderOf(string qualifiedName) =>
+        qualifiedName.IndexOf('/') is var slash and >= 0 ? ProjectDocument.ListOrderOf(qualifiedName[..slash], qualifiedName[(slash + 1)..]) : qualifiedName;
 
     private static Project ToDomain(ProjectDocument document) => RecordJson.Deserialize<Project>(document.Json);
 

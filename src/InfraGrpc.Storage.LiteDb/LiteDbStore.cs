@@ -47,6 +47,9 @@ public sealed class LiteDbStore : IDisposable
 
     public string DataDirectory => _lock.Directory;
 
+    /// <summary>The projects' names by trigram, for text filters (one per store: the file has one process).</summary>
+    internal ProjectNameIndex ProjectNames { get; } = new();
+
     /// <summary>Whether the database answers a trivial read (for health checks).</summary>
     public bool IsReadable()
     {

@@ -1,0 +1,233 @@
+namespace InfraGrpc.Storage.LiteDb;
+
+/// <summary>
+/// A trigram index of project names, kept in memory beside the LiteDB file (which only this process opens):
+/// for each three-character sequence, the projects whose name holds it, in listing order. A text filter walks
+/// the shortest posting list of its needle's trigrams from the page's key and checks each name, so a page costs
+/// what it finds plus what it skips in that one list, not a scan of every project in name order (LiteDB cannot
+/// index <c>Contains</c>). Needles under three characters walk the whole listing in memory, without reading a
+/// document. Built from the projects' index fields on the first text query; kept by the store's create and
+/// delete after each commits. An entry is only a candidate: the caller reads the document and applies every
+/// filter to it.
+/// </summary>
+internal sealed class ProjectNameIndex
+{
+    private const int N = 3;
+
+    private static readonly Comparer<Entry> ByListOrder = Comparer<Entry>.Create((a, b) => string.CompareOrdinal(a.ListOrder, b.ListOrder));
+
+    private readonly Lock _sync = new();
+    private readonly List<Entry> _all = [];
+    private readonly Dictionary<ulong, List<Entry>> _postings = [];
+    private bool _built;
+
+    /// <summary>A project as the listing orders it: <c>org name</c>, and its id.</summary>
+    internal sealed record Entry(string ListOrder, string Id)
+    {
+        public ReadOnlySpan<char> Name => ListOrder.AsSpan(ListOrder.IndexOf(' ') + 1);
+    }
+
+    /// <summary>Whether the index has been built (tests and the benchmark's memory figure).</summary>
+    public bool IsBuilt
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _built;
+            }
+        }
+    }
+
+    /// <summary>Builds the index once from <paramref name="load"/>, which the caller runs where no write can interleave.</summary>
+    public void EnsureBuilt(Func<IEnumerable<Entry>> load)
+    {
+        lock (_sync)
+        {
+            if (_built)
+            {
+                return;
+            }
+
+            foreach (var entry in load())
+            {
+                AddLocked(entry);
+            }
+
+            _built = true;
+        }
+    }
+
+    /// <summary>Adds (or replaces) a committed project. Idempotent; a no-op until the index is built.</summary>
+    public void Add(string listOrder, string id)
+    {
+        lock (_sync)
+        {
+            if (_built)
+            {
+                AddLocked(new Entry(listOrder, id));
+            }
+        }
+    }
+
+    /// <summary>Removes a deleted project. Idempotent; a no-op until the index is built.</summary>
+    public void Remove(string listOrder)
+    {
+        lock (_sync)
+        {
+            if (!_built)
+            {
+                return;
+            }
+
+            var probe = new Entry(listOrder, string.Empty);
+            var name = probe.Name.ToString();
+            RemoveFrom(_all, probe);
+            foreach (var key in Trigrams(name))
+            {
+                if (_postings.TryGetValue(key, out var list) && RemoveFrom(list, probe) && list.Count == 0)
+                {
+                    _postings.Remove(key);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="max"/> projects after <paramref name="afterKey"/>, in listing order, whose name contains
+    /// <paramref name="needle"/> (lower case), and whose listing key starts with <paramref name="prefix"/> when given.
+    /// </summary>
+    public IReadOnlyList<Entry> Matches(string needle, string afterKey, string? prefix, int max)
+    {
+        lock (_sync)
+        {
+            var list = ShortestList(needle);
+            if (list is null)
+            {
+                return [];
+            }
+
+            // No listing key equals a prefix ("org "), so starting after the prefix starts at the org's first project.
+            var start = prefix is not null && string.CompareOrdinal(prefix, afterKey) > 0 ? prefix : afterKey;
+            var found = new List<Entry>(Math.Min(max, 128));
+            for (var i = FirstAfter(list, start); i < list.Count && found.Count < max; i++)
+            {
+                var entry = list[i];
+                if (prefix is not null && !entry.ListOrder.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                if (entry.Name.Contains(needle, StringComparison.Ordinal))
+                {
+                    found.Add(entry);
+                }
+            }
+
+            return found;
+        }
+    }
+
+    /// <summary>The posting list to walk: the shortest of the needle's trigrams, or every project for a short needle; null when none can match.</summary>
+    private List<Entry>? ShortestList(string needle)
+    {
+        if (needle.Length < N)
+        {
+            return _all;
+        }
+
+        List<Entry>? shortest = null;
+        foreach (var key in Trigrams(needle))
+        {
+            if (!_postings.TryGetValue(key, out var list))
+            {
+                return null;
+            }
+
+            if (shortest is null || list.Count < shortest.Count)
+            {
+                shortest = list;
+            }
+        }
+
+        return shortest;
+    }
+
+    private void AddLocked(Entry entry)
+    {
+        InsertInto(_all, entry);
+        foreach (var key in Trigrams(entry.Name.ToString()))
+        {
+            if (!_postings.TryGetValue(key, out var list))
+            {
+                _postings[key] = list = [];
+            }
+
+            InsertInto(list, entry);
+        }
+    }
+
+    /// <summary>The distinct trigrams of <paramref name="text"/>, each packed into one number.</summary>
+    private static HashSet<ulong> Trigrams(string text)
+    {
+        var keys = new HashSet<ulong>();
+        for (var i = 0; i + N <= text.Length; i++)
+        {
+            keys.Add(((ulong)text[i] << 32) | ((ulong)text[i + 1] << 16) | text[i + 2]);
+        }
+
+        return keys;
+    }
+
+    private static void InsertInto(List<Entry> list, Entry entry)
+    {
+        // Projects are mostly created in no particular order, but a bulk load arrives sorted: append then.
+        if (list.Count == 0 || ByListOrder.Compare(list[^1], entry) < 0)
+        {
+            list.Add(entry);
+            return;
+        }
+
+        var at = list.BinarySearch(entry, ByListOrder);
+        if (at >= 0)
+        {
+            list[at] = entry;
+        }
+        else
+        {
+            list.Insert(~at, entry);
+        }
+    }
+
+    private static bool RemoveFrom(List<Entry> list, Entry probe)
+    {
+        var at = list.BinarySearch(probe, ByListOrder);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        list.RemoveAt(at);
+        return true;
+    }
+
+    /// <summary>The index of the first entry whose listing key sorts after <paramref name="key"/>.</summary>
+    private static int FirstAfter(List<Entry> list, string key)
+    {
+        int low = 0, high = list.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (string.CompareOrdinal(list[middle].ListOrder, key) <= 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+}
