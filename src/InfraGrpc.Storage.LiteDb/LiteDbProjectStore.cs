@@ -118,9 +118,13 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var candidates = store.ProjectNames.Matches(needle, after, prefix, Math.Max(32, page.Size + 1 - items.Count));
+
+                // One query for the batch (LiteDB plans each query anew), then the candidates in listing order.
+                var documents = Projects.Find(Query.In(nameof(ProjectDocument.ListOrder), candidates.Select(c => new BsonValue(c))))
+                    .ToDictionary(d => d.ListOrder, StringComparer.Ordinal);
                 foreach (var candidate in candidates)
                 {
-                    if (Projects.FindById(candidate.Id) is { } document && document.ListOrder == candidate.ListOrder
+                    if (documents.TryGetValue(candidate, out var document)
                         && (string.IsNullOrEmpty(filter.Env) || document.Env == filter.Env)
                         && (string.IsNullOrEmpty(filter.Chart) || document.ChartName == filter.Chart)
                         && ToDomain(document) is var project
@@ -140,7 +144,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
                     break;
                 }
 
-                after = candidates[^1].ListOrder;
+                after = candidates[^1];
             }
 
             var next = items.Count > page.Size ? items[page.Size - 1].ListOrder : null;
@@ -148,14 +152,14 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         }
     }
 
-    /// <summary>Every project's listing key and id, read from the documents' fields without their JSON.</summary>
-    private IEnumerable<ProjectNameIndex.Entry> LoadNameEntries() =>
+    /// <summary>Every project's listing key, in order, read from the listing index's field without the documents' JSON.</summary>
+    private IEnumerable<string> LoadNameEntries() =>
         store.Database.GetCollection(ProjectDocument.Collection)
             .Query()
-            .Select("{ l: $.ListOrder, i: $._id }")
+            .OrderBy(nameof(ProjectDocument.ListOrder))
+            .Select("$.ListOrder")
             .ToEnumerable()
-            .Select(d => new ProjectNameIndex.Entry(d["l"].AsString, d["i"].AsString))
-            .OrderBy(e => e.ListOrder, StringComparer.Ordinal)
+            .Select(d => d["ListOrder"].AsString)
             .ToList();
 
     public Task<bool> AppendRevisionAsync(
@@ -337,7 +341,7 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
         // After the commit, before the caller hears of it: a text search that follows the create finds it.
         if (result.Item1 == CreateOutcome.Created)
         {
-            store.ProjectNames.Add(ProjectDocument.ListOrderOf(project.Org, project.Name), project.Id);
+            store.ProjectNames.Add(ProjectDocument.ListOrderOf(project.Org, project.Name));
         }
 
         return Task.FromResult(result);

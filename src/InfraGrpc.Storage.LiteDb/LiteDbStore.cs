@@ -21,6 +21,7 @@ public sealed class LiteDbStore : IDisposable
     {
         _lock = directoryLock;
         Database = database;
+        ProjectNames = new ProjectNameIndex(database.Collation);
     }
 
     internal LiteDatabase Database { get; }
@@ -48,7 +49,7 @@ public sealed class LiteDbStore : IDisposable
     public string DataDirectory => _lock.Directory;
 
     /// <summary>The projects' names by trigram, for text filters (one per store: the file has one process).</summary>
-    internal ProjectNameIndex ProjectNames { get; } = new();
+    internal ProjectNameIndex ProjectNames { get; }
 
     /// <summary>Whether the database answers a trivial read (for health checks).</summary>
     public bool IsReadable()

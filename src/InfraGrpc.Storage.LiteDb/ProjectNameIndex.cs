@@ -6,26 +6,22 @@ namespace InfraGrpc.Storage.LiteDb;
 /// the shortest posting list of its needle's trigrams from the page's key and checks each name, so a page costs
 /// what it finds plus what it skips in that one list, not a scan of every project in name order (LiteDB cannot
 /// index <c>Contains</c>). Needles under three characters walk the whole listing in memory, without reading a
-/// document. Built from the projects' index fields on the first text query; kept by the store's create and
+/// document. Entries are the listing keys themselves, shared by every list. Built from the projects' index fields on the first text query; kept by the store's create and
 /// delete after each commits. An entry is only a candidate: the caller reads the document and applies every
 /// filter to it.
 /// </summary>
-internal sealed class ProjectNameIndex
+/// <param name="order">The database's own order of strings (its collation), so a filtered listing pages in the same order as an unfiltered one.</param>
+internal sealed class ProjectNameIndex(IComparer<string> order)
 {
     private const int N = 3;
 
-    private static readonly Comparer<Entry> ByListOrder = Comparer<Entry>.Create((a, b) => string.CompareOrdinal(a.ListOrder, b.ListOrder));
-
     private readonly Lock _sync = new();
-    private readonly List<Entry> _all = [];
-    private readonly Dictionary<ulong, List<Entry>> _postings = [];
+    private readonly List<string> _all = [];
+    private readonly Dictionary<ulong, List<string>> _postings = [];
     private bool _built;
 
-    /// <summary>A project as the listing orders it: <c>org name</c>, and its id.</summary>
-    internal sealed record Entry(string ListOrder, string Id)
-    {
-        public ReadOnlySpan<char> Name => ListOrder.AsSpan(ListOrder.IndexOf(' ') + 1);
-    }
+    /// <summary>The name part of a listing key (<c>org name</c>).</summary>
+    private static ReadOnlySpan<char> NameOf(string listOrder) => listOrder.AsSpan(listOrder.IndexOf(' ') + 1);
 
     /// <summary>Whether the index has been built (tests and the benchmark's memory figure).</summary>
     public bool IsBuilt
@@ -40,7 +36,7 @@ internal sealed class ProjectNameIndex
     }
 
     /// <summary>Builds the index once from <paramref name="load"/>, which the caller runs where no write can interleave.</summary>
-    public void EnsureBuilt(Func<IEnumerable<Entry>> load)
+    public void EnsureBuilt(Func<IEnumerable<string>> load)
     {
         lock (_sync)
         {
@@ -58,14 +54,14 @@ internal sealed class ProjectNameIndex
         }
     }
 
-    /// <summary>Adds (or replaces) a committed project. Idempotent; a no-op until the index is built.</summary>
-    public void Add(string listOrder, string id)
+    /// <summary>Adds a committed project by its listing key. Idempotent; a no-op until the index is built.</summary>
+    public void Add(string listOrder)
     {
         lock (_sync)
         {
             if (_built)
             {
-                AddLocked(new Entry(listOrder, id));
+                AddLocked(listOrder);
             }
         }
     }
@@ -80,12 +76,10 @@ internal sealed class ProjectNameIndex
                 return;
             }
 
-            var probe = new Entry(listOrder, string.Empty);
-            var name = probe.Name.ToString();
-            RemoveFrom(_all, probe);
-            foreach (var key in Trigrams(name))
+            RemoveFrom(_all, listOrder);
+            foreach (var key in Trigrams(NameOf(listOrder)))
             {
-                if (_postings.TryGetValue(key, out var list) && RemoveFrom(list, probe) && list.Count == 0)
+                if (_postings.TryGetValue(key, out var list) && RemoveFrom(list, listOrder) && list.Count == 0)
                 {
                     _postings.Remove(key);
                 }
@@ -94,10 +88,10 @@ internal sealed class ProjectNameIndex
     }
 
     /// <summary>
-    /// Up to <paramref name="max"/> projects after <paramref name="afterKey"/>, in listing order, whose name contains
+    /// The listing keys of up to <paramref name="max"/> projects after <paramref name="afterKey"/>, in listing order, whose name contains
     /// <paramref name="needle"/> (lower case), and whose listing key starts with <paramref name="prefix"/> when given.
     /// </summary>
-    public IReadOnlyList<Entry> Matches(string needle, string afterKey, string? prefix, int max)
+    public IReadOnlyList<string> Matches(string needle, string afterKey, string? prefix, int max)
     {
         lock (_sync)
         {
@@ -108,17 +102,17 @@ internal sealed class ProjectNameIndex
             }
 
             // No listing key equals a prefix ("org "), so starting after the prefix starts at the org's first project.
-            var start = prefix is not null && string.CompareOrdinal(prefix, afterKey) > 0 ? prefix : afterKey;
-            var found = new List<Entry>(Math.Min(max, 128));
+            var start = prefix is not null && order.Compare(prefix, afterKey) > 0 ? prefix : afterKey;
+            var found = new List<string>(Math.Min(max, 128));
             for (var i = FirstAfter(list, start); i < list.Count && found.Count < max; i++)
             {
                 var entry = list[i];
-                if (prefix is not null && !entry.ListOrder.StartsWith(prefix, StringComparison.Ordinal))
+                if (prefix is not null && !entry.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     break;
                 }
 
-                if (entry.Name.Contains(needle, StringComparison.Ordinal))
+                if (NameOf(entry).Contains(needle, StringComparison.Ordinal))
                 {
                     found.Add(entry);
                 }
@@ -129,14 +123,14 @@ internal sealed class ProjectNameIndex
     }
 
     /// <summary>The posting list to walk: the shortest of the needle's trigrams, or every project for a short needle; null when none can match.</summary>
-    private List<Entry>? ShortestList(string needle)
+    private List<string>? ShortestList(string needle)
     {
         if (needle.Length < N)
         {
             return _all;
         }
 
-        List<Entry>? shortest = null;
+        List<string>? shortest = null;
         foreach (var key in Trigrams(needle))
         {
             if (!_postings.TryGetValue(key, out var list))
@@ -153,10 +147,10 @@ internal sealed class ProjectNameIndex
         return shortest;
     }
 
-    private void AddLocked(Entry entry)
+    private void AddLocked(string entry)
     {
         InsertInto(_all, entry);
-        foreach (var key in Trigrams(entry.Name.ToString()))
+        foreach (var key in Trigrams(NameOf(entry)))
         {
             if (!_postings.TryGetValue(key, out var list))
             {
@@ -168,7 +162,7 @@ internal sealed class ProjectNameIndex
     }
 
     /// <summary>The distinct trigrams of <paramref name="text"/>, each packed into one number.</summary>
-    private static HashSet<ulong> Trigrams(string text)
+    private static HashSet<ulong> Trigrams(ReadOnlySpan<char> text)
     {
         var keys = new HashSet<ulong>();
         for (var i = 0; i + N <= text.Length; i++)
@@ -179,16 +173,16 @@ internal sealed class ProjectNameIndex
         return keys;
     }
 
-    private static void InsertInto(List<Entry> list, Entry entry)
+    private void InsertInto(List<string> list, string entry)
     {
         // Projects are mostly created in no particular order, but a bulk load arrives sorted: append then.
-        if (list.Count == 0 || ByListOrder.Compare(list[^1], entry) < 0)
+        if (list.Count == 0 || order.Compare(list[^1], entry) < 0)
         {
             list.Add(entry);
             return;
         }
 
-        var at = list.BinarySearch(entry, ByListOrder);
+        var at = list.BinarySearch(entry, order);
         if (at >= 0)
         {
             list[at] = entry;
@@ -199,9 +193,9 @@ internal sealed class ProjectNameIndex
         }
     }
 
-    private static bool RemoveFrom(List<Entry> list, Entry probe)
+    private bool RemoveFrom(List<string> list, string probe)
     {
-        var at = list.BinarySearch(probe, ByListOrder);
+        var at = list.BinarySearch(probe, order);
         if (at < 0)
         {
             return false;
@@ -212,13 +206,13 @@ internal sealed class ProjectNameIndex
     }
 
     /// <summary>The index of the first entry whose listing key sorts after <paramref name="key"/>.</summary>
-    private static int FirstAfter(List<Entry> list, string key)
+    private int FirstAfter(List<string> list, string key)
     {
         int low = 0, high = list.Count;
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (string.CompareOrdinal(list[middle].ListOrder, key) <= 0)
+            if (order.Compare(list[middle], key) <= 0)
             {
                 low = middle + 1;
             }

@@ -81,24 +81,30 @@ public sealed class ProjectTextSearchTests : IDisposable
         {
             var orgName = org < 0 ? null : Orgs[org];
             var env = prod ? "prod" : null;
-            var expected = model.Values
-                .Where(p => p.Name.Contains(needle, StringComparison.Ordinal) && (orgName is null || p.Org == orgName) && (env is null || p.Env == env))
-                .OrderBy(p => p.Org + " " + p.Name, StringComparer.Ordinal)
+            // The unfiltered listing's order (the database's), with the names checked one by one.
+            var expected = AllPages(projects, new ProjectFilter(orgName, env, null, [], null), pageSize: 7)
+                .Where(p => p.Name.Contains(needle, StringComparison.Ordinal))
                 .Select(p => p.QualifiedName)
                 .ToList();
-            var found = new List<string>();
-            string? token = null;
-            do
-            {
-                var page = projects.ListAsync(new ProjectFilter(orgName, env, null, [], needle), new PageRequest(pageSize, token)).Result;
-                Assert.True(page.Items.Count <= pageSize);
-                found.AddRange(page.Items.Select(p => p.QualifiedName));
-                token = page.NextKey;
-            }
-            while (token is not null);
-
+            Assert.Equal(model.Values.Count(p => p.Name.Contains(needle, StringComparison.Ordinal) && (orgName is null || p.Org == orgName) && (env is null || p.Env == env)), expected.Count);
+            var found = AllPages(projects, new ProjectFilter(orgName, env, null, [], needle), pageSize).Select(p => p.QualifiedName).ToList();
             Assert.Equal(expected, found);
         }
+    }
+
+    private static List<Project> AllPages(LiteDbProjectStore projects, ProjectFilter filter, int pageSize)
+    {
+        var all = new List<Project>();
+        string? token = null;
+        do
+        {
+            var page = projects.ListAsync(filter, new PageRequest(pageSize, token)).Result;
+            Assert.True(page.Items.Count <= pageSize);
+            all.AddRange(page.Items);
+            token = page.NextKey;
+        }
+        while (token is not null);
+        return all;
     }
 
     private static async Task<List<string>> NamesAsync(LiteDbProjectStore projects, string text, string? org, string? env) =>
