@@ -63,6 +63,17 @@ dotnet build InfraGrpc.sln -c "$configuration" -nologo -clp:ErrorsOnly || { echo
 step "format: dotnet format --verify-no-changes"
 dotnet format InfraGrpc.sln --verify-no-changes --no-restore || failed_steps=$((failed_steps + 1))
 
+step "PostgreSQL: Debian's package, a throw-away cluster for the store contract suite (scripts/postgres.sh)"
+pg=$(mktemp -d)
+trap 'rm -rf "$results"; ./scripts/postgres.sh stop "$pg"' EXIT
+if INFRAGRPC_TEST_POSTGRES=$(./scripts/postgres.sh start "$pg" 2> "$results/postgres.log"); then
+  export INFRAGRPC_TEST_POSTGRES
+  echo "cluster: $INFRAGRPC_TEST_POSTGRES"
+else
+  # The suites then start a cluster themselves, and fail (never skip) when they cannot.
+  cat "$results/postgres.log"; echo "the cluster did not start"
+fi
+
 step "tests"
 passed=0
 failed=0
@@ -83,6 +94,8 @@ for project in tests/*/*.csproj; do
     [ -z "${f:-}" ] || [ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
   fi
 done
+
+./scripts/postgres.sh stop "$pg"
 
 step "client stories: each clients/*/test.sh against a live server"
 data=$(mktemp -d)

@@ -1,4 +1,5 @@
 using InfraGrpc.Domain.Access;
+using InfraGrpc.Domain.Values;
 using InfraGrpc.Storage.LiteDb.Documents;
 using LiteDB;
 

@@ -1,5 +1,6 @@
 using InfraGrpc.Domain.Access;
 using InfraGrpc.Domain.Paging;
+using InfraGrpc.Domain.Values;
 using InfraGrpc.Storage.LiteDb.Documents;
 using LiteDB;
 

@@ -20,17 +20,7 @@ internal static class ChartDocumentMapper
             Description = chart.Description,
             IconUrl = chart.IconUrl,
             Format = chart.Format.ToString(),
-            ParametersJson = Json.Serialize(chart.Parameters.Select(p => (object?)new Dictionary<string, object?>
-            {
-                ["name"] = p.Name,
-                ["description"] = p.Description,
-                ["type"] = p.Type.ToString(),
-                ["hasDefault"] = p.HasDefault,
-                ["default"] = p.DefaultValue,
-                ["required"] = p.Required,
-                ["enumValues"] = p.EnumValues.Cast<object?>().ToList(),
-                ["sensitive"] = p.Sensitive,
-            }).ToList()),
+            ParametersJson = ChartParameterJson.Serialize(chart.Parameters),
             Readme = chart.Readme,
             Files = chart.Files.Select(f => new ChartFileDocument { Path = f.Path, Content = f.Content }).ToList(),
             Digest = chart.Digest,
@@ -42,20 +32,7 @@ internal static class ChartDocumentMapper
 
     public static ChartVersion ToDomain(ChartVersionDocument document)
     {
-        var parameters = ((List<object?>)Json.Parse(document.ParametersJson)!)
-            .Cast<Dictionary<string, object?>>()
-            .Select(p => new ChartParameter(
-                (string)p["name"]!,
-                p["description"] as string,
-                Enum.Parse<ParameterType>((string)p["type"]!),
-                p["hasDefault"] is true,
-                p["default"],
-                p["required"] is true,
-                ((List<object?>)p["enumValues"]!).Cast<string>().ToList())
-            {
-                Sensitive = p.GetValueOrDefault("sensitive") is true,
-            })
-            .ToList();
+        var parameters = ChartParameterJson.Deserialize(document.ParametersJson);
         var chart = new ChartDefinition(
             document.Name,
             document.Version,

@@ -1,4 +1,5 @@
 using InfraGrpc.Domain.Projects;
+using InfraGrpc.Domain.Values;
 
 namespace InfraGrpc.Storage.LiteDb.Documents;
 

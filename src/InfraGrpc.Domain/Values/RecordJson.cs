@@ -2,15 +2,14 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using InfraGrpc.Domain.Errors;
-using InfraGrpc.Domain.Values;
 
-namespace InfraGrpc.Storage.LiteDb.Documents;
+namespace InfraGrpc.Domain.Values;
 
 /// <summary>
-/// JSON for Domain records kept whole in one document field (pipelines, events): enums by name,
-/// value trees (outputs, values) with their exact types, tuple fields included.
+/// JSON for Domain records kept whole in one stored field (pipelines, events), by every store: enums by
+/// name, value trees (outputs, values) with their exact types, tuple fields included.
 /// </summary>
-internal static class RecordJson
+public static class RecordJson
 {
     public static JsonSerializerOptions Options { get; } = new()
     {
