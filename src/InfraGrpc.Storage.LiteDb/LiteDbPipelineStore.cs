@@ -44,8 +44,22 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             LastSequence = g.Max(l => l.Line.Sequence),
             Json = RecordJson.Serialize(g.Select(l => l.Line).OrderBy(l => l.Sequence).ToList()),
         }).ToList();
+        var firstSequences = events.GroupBy(e => e.PipelineId).Select(g => (PipelineId: g.Key, First: g.Min(e => e.Sequence), Distinct: g.Select(e => e.Sequence).Distinct().Count() == g.Count())).ToList();
         store.InTransaction(() =>
         {
+            // An event's sequence is written once per pipeline, as PostgreSQL's key enforces: a batch that repeats one is refused whole.
+            foreach (var (pipelineId, first, distinct) in firstSequences)
+            {
+                var last = Events.Query()
+                    .Where(Query.And(Query.GT("_id", new BsonValue(pipelineId + ":")), Query.LT("_id", new BsonValue(pipelineId + ";"))))
+                    .OrderByDescending(c => c.Id)
+                    .FirstOrDefault();
+                if (!distinct || (last is not null && last.LastSequence >= first))
+                {
+                    throw new InvalidOperationException($"pipeline {pipelineId}: event {first} or a later one of this batch is already stored");
+                }
+            }
+
             foreach (var document in pipelineDocuments)
             {
                 Pipelines.Upsert(document);

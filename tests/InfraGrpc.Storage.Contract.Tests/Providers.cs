@@ -1,13 +1,17 @@
 using InfraGrpc.Domain.Access;
 using InfraGrpc.Domain.Charts;
 using InfraGrpc.Domain.Git;
+using InfraGrpc.Domain.Pipelines;
+using InfraGrpc.Domain.Projects;
 using InfraGrpc.Storage.LiteDb;
 using InfraGrpc.Storage.Postgres;
 
 namespace InfraGrpc.Storage.Contract.Tests;
 
 /// <summary>The ports of one freshly opened, empty store.</summary>
-public sealed record Stores(IChartStore Charts, IAccessStore Access, IAuditStore Audit, IWebhookDeliveries Webhooks, Func<ValueTask> Close) : IAsyncDisposable
+public sealed record Stores(
+    IChartStore Charts, IAccessStore Access, IAuditStore Audit, IWebhookDeliveries Webhooks, IProjectStore Projects, IPipelineStore Pipelines, ISimulatedInventory Inventory, Func<ValueTask> Close)
+    : IAsyncDisposable
 {
     public ValueTask DisposeAsync() => Close();
 }
@@ -24,6 +28,9 @@ public sealed class LiteDbStoreContract : StoreContract
             new LiteDbAccessStore(store),
             new LiteDbAuditStore(store),
             new LiteDbWebhookDeliveries(store, TimeProvider.System),
+            new LiteDbProjectStore(store),
+            new LiteDbPipelineStore(store),
+            new LiteDbSimulatedInventory(store),
             () =>
             {
                 store.Dispose();
@@ -45,6 +52,9 @@ public sealed class PostgresStoreContract(PostgresCluster cluster) : StoreContra
             new PostgresAccessStore(store),
             new PostgresAuditStore(store),
             new PostgresWebhookDeliveries(store, TimeProvider.System),
+            new PostgresProjectStore(store),
+            new PostgresPipelineStore(store),
+            new PostgresSimulatedInventory(store),
             store.DisposeAsync);
     }
 }

@@ -9,7 +9,7 @@ namespace InfraGrpc.Storage.Contract.Tests;
 /// What every store promises, run on each provider (<see cref="LiteDbStoreContract"/>, <see cref="PostgresStoreContract"/>):
 /// a behaviour that only one provider passes is a bug in that provider.
 /// </summary>
-public abstract class StoreContract
+public abstract partial class StoreContract
 {
     private static readonly DateTimeOffset At = DateTimeOffset.FromUnixTimeMilliseconds(1_790_000_000_000);
 
