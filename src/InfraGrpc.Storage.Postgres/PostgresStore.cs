@@ -14,9 +14,17 @@ public sealed class PostgresStore : IAsyncDisposable
     /// <summary>The advisory lock that serialises migrations ("InfraGrp" in ASCII).</summary>
     public const long MigrationLock = 0x496E_6672_6147_7270;
 
-    private PostgresStore(NpgsqlDataSource dataSource) => DataSource = dataSource;
+    /// <summary>The advisory lock one server holds while pipelines are coordinated in its memory ("InfraOne").</summary>
+    public const long SingleServerLock = 0x496E_6672_614F_6E65;
+
+    private NpgsqlConnection? _singleServer;
+
+    private PostgresStore(NpgsqlDataSource dataSource, string location) => (DataSource, Location) = (dataSource, location);
 
     internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Where the database is (host, port, database), without credentials: for logs and errors.</summary>
+    public string Location { get; }
 
     /// <summary>The migrations this build knows, in order: embedded <c>Migrations/NNNN_name.sql</c> files.</summary>
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
@@ -28,7 +36,7 @@ public sealed class PostgresStore : IAsyncDisposable
         try
         {
             await MigrateAsync(dataSource, cancellationToken);
-            return new PostgresStore(dataSource);
+            return new PostgresStore(dataSource, LocationOf(connectionString));
         }
         catch
         {
@@ -76,7 +84,49 @@ public sealed class PostgresStore : IAsyncDisposable
         return true;
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    /// <summary>
+    /// Takes the single-server lock, a session advisory lock held on a connection of its own for as long as the
+    /// store is open; false when another server holds it. While the pipeline engine keeps its queues and locks in
+    /// process memory, two servers on one database would break its guarantees, so the second one must not start.
+    /// </summary>
+    public async Task<bool> TryHoldSingleServerLockAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({SingleServerLock})", connection);
+        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+        {
+            _singleServer = connection;
+            return true;
+        }
+
+        await connection.DisposeAsync();
+        return false;
+    }
+
+    /// <summary><c>host:port/database</c> of a connection string, never its password.</summary>
+    public static string LocationOf(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+    }
+
+    /// <summary>Whether an exception means the database could not be reached (rather than that it refused the statement).</summary>
+    public static bool IsUnreachable(Exception exception) =>
+        exception is NpgsqlException npgsql && (npgsql is not PostgresException postgres
+            || postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
+            || postgres.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || postgres.SqlState == PostgresErrorCodes.InvalidCatalogName);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_singleServer is not null)
+        {
+            await _singleServer.DisposeAsync();
+        }
+
+        await DataSource.DisposeAsync();
+    }
 
     private static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

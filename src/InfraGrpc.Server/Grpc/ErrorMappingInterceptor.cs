@@ -103,6 +103,9 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
                 return ToStatus(domain).ToRpcException();
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
+            case var unreachable when Storage.Postgres.PostgresStore.IsUnreachable(unreachable):
+                Log.StoreUnreachable(logger, context.Method, unreachable.GetType().Name);
+                return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "the database cannot be reached; retry the call"));
             case var fatal when watchdog.Report(fatal):
                 return new RpcException(new global::Grpc.Core.Status(StatusCode.Unavailable, "the store failed; the server is stopping so that its supervisor restarts it"));
             default:

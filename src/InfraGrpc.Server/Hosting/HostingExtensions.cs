@@ -13,6 +13,7 @@ using InfraGrpc.Server.Grpc.Services;
 using InfraGrpc.Server.Logging;
 using InfraGrpc.Server.Pipelines;
 using InfraGrpc.Storage.LiteDb;
+using InfraGrpc.Storage.Postgres;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,15 +42,45 @@ public static class HostingExtensions
         builder.Services.AddHostedService<StartupAnnouncer>();
     }
 
-    /// <summary>Opens the LiteDB store now, so that a locked data directory stops the start with a clear message.</summary>
+    /// <summary>
+    /// Opens the store now (the LiteDB file, or PostgreSQL when <c>InfraGrpc:Storage:Provider</c> is <c>postgres</c>), so that
+    /// a locked data directory or an unreachable database stops the start with a clear message.
+    /// </summary>
     public static void AddInfraGrpcStorage(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(InfraGrpcOptions.Section).Get<InfraGrpcOptions>() ?? new InfraGrpcOptions();
         var directory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
+        switch (options.Storage.Provider.ToLowerInvariant())
+        {
+            case StorageOptions.LiteDb:
+                AddLiteDb(builder, directory, options.Storage);
+                break;
+            case StorageOptions.Postgres:
+                AddPostgres(builder, options.Storage);
+                break;
+            default:
+                throw new StartupException($"InfraGrpc:Storage:Provider is '{options.Storage.Provider}'; it must be '{StorageOptions.LiteDb}' (the default) or '{StorageOptions.Postgres}'");
+        }
+
+        // The data directory still holds what each server keeps for itself: the git cache, the page-token and secret keys.
+        Directory.CreateDirectory(directory);
+        builder.Services.AddSingleton(new GitRepositories(Path.Combine(directory, "git-cache")));
+        builder.Services.AddSingleton(PageTokens.LoadOrCreate(Path.Combine(directory, "page-tokens.key")));
+        builder.Services.AddSingleton<StoreWatchdog>();
+        var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
+        // The key ring is plain XML on disk (no platform key encryptor on Linux), so only the server's user may read it.
+        var keyFolder = OperatingSystem.IsWindows() ? Directory.CreateDirectory(keys) : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(keyFolder);
+        builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sensitive-tags.key")));
+        builder.Services.AddSingleton<ISecretSealer>(sp => sp.GetRequiredService<Secrets.SecretBox>());
+    }
+
+    private static void AddLiteDb(WebApplicationBuilder builder, string directory, StorageOptions storage)
+    {
         LiteDbStore store;
         try
         {
-            store = LiteDbStore.Open(directory, options.Storage.MinFreeBytes);
+            store = LiteDbStore.Open(directory, storage.MinFreeBytes);
         }
         catch (Exception e) when (e is DataDirectoryInUseException or DataDirectoryUnusableException)
         {
@@ -62,22 +93,58 @@ public static class HostingExtensions
 
         // Registered through a factory so the container disposes it (and releases the lock) on shutdown.
         builder.Services.AddSingleton(_ => store);
-        builder.Services.AddSingleton(new GitRepositories(Path.Combine(directory, "git-cache")));
-        builder.Services.AddSingleton(PageTokens.LoadOrCreate(Path.Combine(directory, "page-tokens.key")));
+        builder.Services.AddSingleton<IStoreProbe, LiteDbStoreProbe>();
         builder.Services.AddSingleton<IWebhookDeliveries, LiteDbWebhookDeliveries>();
-        builder.Services.AddSingleton<StoreWatchdog>();
         builder.Services.AddSingleton<IChartStore, LiteDbChartStore>();
         builder.Services.AddSingleton<IProjectStore, LiteDbProjectStore>();
         builder.Services.AddSingleton<IPipelineStore, LiteDbPipelineStore>();
         builder.Services.AddSingleton<ISimulatedInventory, LiteDbSimulatedInventory>();
         builder.Services.AddSingleton<Domain.Access.IAccessStore, LiteDbAccessStore>();
         builder.Services.AddSingleton<Domain.Access.IAuditStore, LiteDbAuditStore>();
-        var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
-        // The key ring is plain XML on disk (no platform key encryptor on Linux), so only the server's user may read it.
-        var keyFolder = OperatingSystem.IsWindows() ? Directory.CreateDirectory(keys) : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(keyFolder);
-        builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sensitive-tags.key")));
-        builder.Services.AddSingleton<ISecretSealer>(sp => sp.GetRequiredService<Secrets.SecretBox>());
+    }
+
+    private static void AddPostgres(WebApplicationBuilder builder, StorageOptions storage)
+    {
+        if (string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            throw new StartupException("InfraGrpc:Storage:Provider is 'postgres' but InfraGrpc:Storage:ConnectionString is empty; set it to an Npgsql connection string (Host=…;Database=…;Username=…)");
+        }
+
+        PostgresStore store;
+        string location;
+        try
+        {
+            location = PostgresStore.LocationOf(storage.ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StartupException($"InfraGrpc:Storage:ConnectionString is not a valid Npgsql connection string ({e.Message.TrimEnd('.')})", e);
+        }
+
+        try
+        {
+            store = PostgresStore.OpenAsync(storage.ConnectionString).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new StartupException($"the PostgreSQL database {location} cannot be opened ({e.Message.TrimEnd('.')})", e);
+        }
+
+        if (!store.TryHoldSingleServerLockAsync().GetAwaiter().GetResult())
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new StartupException($"another InfraGrpc server is using the PostgreSQL database {location}; this version coordinates pipelines in one server's memory, so one server runs per database");
+        }
+
+        builder.Services.AddSingleton(_ => store);
+        builder.Services.AddSingleton<IStoreProbe, PostgresStoreProbe>();
+        builder.Services.AddSingleton<IWebhookDeliveries, PostgresWebhookDeliveries>();
+        builder.Services.AddSingleton<IChartStore, PostgresChartStore>();
+        builder.Services.AddSingleton<IProjectStore, PostgresProjectStore>();
+        builder.Services.AddSingleton<IPipelineStore, PostgresPipelineStore>();
+        builder.Services.AddSingleton<ISimulatedInventory, PostgresSimulatedInventory>();
+        builder.Services.AddSingleton<Domain.Access.IAccessStore, PostgresAccessStore>();
+        builder.Services.AddSingleton<Domain.Access.IAuditStore, PostgresAuditStore>();
     }
 
     /// <summary>The Domain services.</summary>

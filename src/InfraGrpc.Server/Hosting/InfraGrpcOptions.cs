@@ -122,9 +122,19 @@ public sealed class BindingOptions
     public string Role { get; set; } = string.Empty;
 }
 
-/// <summary>Settings of the embedded store.</summary>
+/// <summary>Settings of the store: the embedded LiteDB file (the default) or PostgreSQL.</summary>
 public sealed class StorageOptions
 {
+    public const string LiteDb = "litedb";
+
+    public const string Postgres = "postgres";
+
+    /// <summary><c>litedb</c> (one file in the data directory) or <c>postgres</c> (<see cref="ConnectionString"/>).</summary>
+    public string Provider { get; set; } = LiteDb;
+
+    /// <summary>The Npgsql connection string of the PostgreSQL database, for the <c>postgres</c> provider.</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
     /// <summary>Writes are refused (RESOURCE_EXHAUSTED) while the data directory's file system has less free space than this; 0 turns the check off.</summary>
     public long MinFreeBytes { get; set; } = InfraGrpc.Storage.LiteDb.LiteDbStore.DefaultMinFreeBytes;
 }

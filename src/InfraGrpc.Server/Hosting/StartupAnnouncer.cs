@@ -3,12 +3,12 @@ using InfraGrpc.Server.Logging;
 namespace InfraGrpc.Server.Hosting;
 
 /// <summary>Logs the addresses actually bound once the server listens (port 0 resolved).</summary>
-internal sealed class StartupAnnouncer(IHostApplicationLifetime lifetime, ListenerAddresses addresses, Storage.LiteDb.LiteDbStore store, ILogger<StartupAnnouncer> logger)
+internal sealed class StartupAnnouncer(IHostApplicationLifetime lifetime, ListenerAddresses addresses, IStoreProbe store, ILogger<StartupAnnouncer> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => Log.Listening(logger, addresses.GrpcUri, addresses.HttpUri, store.DataDirectory));
+        lifetime.ApplicationStarted.Register(() => Log.Listening(logger, addresses.GrpcUri, addresses.HttpUri, store.Location));
         lifetime.ApplicationStopping.Register(() => Log.Stopping(logger));
         return Task.CompletedTask;
     }

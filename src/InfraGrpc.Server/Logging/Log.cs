@@ -12,6 +12,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Error, "Unhandled error in {Method}")]
     public static partial void UnhandledError(ILogger logger, string method, Exception exception);
 
+    [LoggerMessage(51, LogLevel.Warning, "{Method} answered UNAVAILABLE: the database cannot be reached ({ExceptionType})")]
+    public static partial void StoreUnreachable(ILogger logger, string method, string exceptionType);
+
     [LoggerMessage(11, LogLevel.Debug, "{Method} failed with {Reason}")]
     public static partial void DomainError(ILogger logger, string method, string reason);
 

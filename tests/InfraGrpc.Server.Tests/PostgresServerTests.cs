@@ -1,0 +1,101 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using InfraGrpc.Storage.Contract.Tests;
+using Npgsql;
+using Proto = InfraGrpc.Contracts.V1;
+
+namespace InfraGrpc.Server.Tests;
+
+/// <summary>The server on PostgreSQL (<c>InfraGrpc:Storage:Provider=postgres</c>), as real processes on a real cluster.</summary>
+[Collection(OnPostgres.Name)]
+public sealed class PostgresServerTests(PostgresCluster cluster)
+{
+    [Fact]
+    public async Task ServerOnPostgres_DeploysAProject_AndWhatItStreamedSurvivesKill9()
+    {
+        var database = await cluster.NewDatabaseAsync();
+        string projectId;
+        string pipelineId;
+        List<ulong> streamed;
+        using (var first = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database)))
+        {
+            var api = new Clients(first.Channel);
+            await api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = GraphChart.Files() });
+            var created = await api.CreateAsync("on-postgres", GraphChart.Name, "dev");
+            (projectId, pipelineId) = (created.Project.Id, created.Pipeline.Id);
+            streamed = [];
+            using var watch = api.Pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = pipelineId, FromStart = true });
+            await foreach (var e in watch.ResponseStream.ReadAllAsync())
+            {
+                streamed.Add(e.Sequence);
+                if (e.Terminal)
+                {
+                    break;
+                }
+            }
+
+            await first.KillAsync();
+        }
+
+        using var second = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database));
+        var again = new Clients(second.Channel);
+        var pipeline = (await again.Pipelines.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = pipelineId })).Pipeline;
+        var replayed = new List<ulong>();
+        using (var watch = again.Pipelines.WatchPipeline(new Proto.WatchPipelineRequest { PipelineId = pipelineId, FromStart = true }))
+        {
+            await foreach (var e in watch.ResponseStream.ReadAllAsync())
+            {
+                replayed.Add(e.Sequence);
+            }
+        }
+
+        var resources = (await again.Projects.ListProjectResourcesAsync(new Proto.ListProjectResourcesRequest { Project = projectId })).Resources;
+        Assert.Equal((Proto.PipelineStatus.Completed, Proto.PipelineResult.Succeeded), (pipeline.Status, pipeline.Result));
+        Assert.Equal(streamed, replayed);
+        Assert.Equal(GraphChart.Nodes.Length, resources.Count(r => r.State == Proto.ResourceState.Deployed));
+        Assert.Equal("on-postgres", (await again.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = "acme/on-postgres" })).Project.Name);
+    }
+
+    [Fact]
+    public async Task ASecondServerOnTheSameDatabase_RefusesToStart_NamingTheDatabaseWithoutItsPassword()
+    {
+        var database = new NpgsqlConnectionStringBuilder(await cluster.NewDatabaseAsync()) { Password = "not-a-real-secret" }.ConnectionString;
+        using var first = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database));
+
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, null, Postgres(database));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("another InfraGrpc server is using the PostgreSQL database", output + error);
+        Assert.DoesNotContain("not-a-real-secret", output + error);
+        Assert.False(first.HasExited);
+    }
+
+    [Fact]
+    public async Task WhileTheDatabaseIsUnreachable_HealthIsNotServingAndCallsAreUnavailable_ThenBothRecoverByThemselves()
+    {
+        var database = new NpgsqlConnectionStringBuilder(await cluster.NewDatabaseAsync());
+        await using var relay = TcpRelay.Start(database.Host!, database.Port);
+        database.Port = relay.Port;
+        database.Timeout = 3;
+        using var server = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database.ConnectionString));
+        var health = new Health.HealthClient(server.Channel);
+        var api = new Clients(server.Channel);
+        await api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = GraphChart.Files() });
+
+        relay.Cut();
+        var down = await health.CheckAsync(new HealthCheckRequest());
+        var call = await Assert.ThrowsAsync<RpcException>(async () => await api.Charts.GetChartAsync(new Proto.GetChartRequest { Name = GraphChart.Name }));
+        relay.Restore();
+        var up = await health.CheckAsync(new HealthCheckRequest());
+        var chart = await api.Charts.GetChartAsync(new Proto.GetChartRequest { Name = GraphChart.Name });
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, down.Status);
+        Assert.Equal(StatusCode.Unavailable, call.StatusCode);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, up.Status);
+        Assert.Equal(GraphChart.Name, chart.Chart.Name);
+        Assert.False(server.HasExited);
+    }
+
+    private static string[] Postgres(string connectionString) =>
+        ["--InfraGrpc:Storage:Provider=postgres", $"--InfraGrpc:Storage:ConnectionString={connectionString}", "--InfraGrpc:Simulated:Latency=00:00:00.010"];
+}
