@@ -48,7 +48,7 @@ internal static class CreateBench
         return 0;
     }
 
-    private static Proto.CreateProjectRequest Request(Proto.ChartFiles files, string name) => new()
+    internal static Proto.CreateProjectRequest Request(Proto.ChartFiles files, string name) => new()
     {
         Name = name,
         Org = "bench",
@@ -56,7 +56,7 @@ internal static class CreateBench
         Controls = new Proto.PipelineControls { DisablePipelines = true },
     };
 
-    private static async Task<double> MeasureAsync(Func<Task> call, TimeSpan? duration = null)
+    internal static async Task<double> MeasureAsync(Func<Task> call, TimeSpan? duration = null)
     {
         var clock = Stopwatch.StartNew();
         var calls = 0;

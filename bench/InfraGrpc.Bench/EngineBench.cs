@@ -12,9 +12,10 @@ internal static class EngineBench
 {
     private const int Parallelism = 32;
 
-    public static async Task<int> RunAsync()
+    /// <summary>Runs the benchmark on a server with <paramref name="settings"/> added (another store, for example).</summary>
+    public static async Task<int> RunAsync(params string[] settings)
     {
-        await using var server = await BenchServer.StartAsync($"--InfraGrpc:Pipelines:Parallelism={Parallelism}", "--InfraGrpc:Simulated:Latency=00:00:00.0066");
+        await using var server = await BenchServer.StartAsync([$"--InfraGrpc:Pipelines:Parallelism={Parallelism}", "--InfraGrpc:Simulated:Latency=00:00:00.0066", .. settings]);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var created = await server.Projects.CreateProjectAsync(new Proto.CreateProjectRequest { Name = "engine-bench", Org = "bench", ChartFiles = BenchServer.Layered("engine-bench", layers: 10, width: 100) });
         var cpuCreate = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
@@ -40,6 +41,6 @@ internal static class EngineBench
         var wall = (deploy.EndTime.ToDateTimeOffset() - deploy.StartTime.ToDateTimeOffset()).TotalMilliseconds;
         Console.WriteLine($"engine: {nodes.Count} nodes, parallelism {Parallelism}, mean stack job {totalWork / nodes.Count:F1} ms, result {pipeline.Result}");
         Console.WriteLine($"engine: deploy stage {wall:F0} ms; ideal max(critical path {criticalPath:F0} ms, work/parallelism {totalWork / Parallelism:F0} ms) = {ideal:F0} ms; ratio {wall / ideal:F3}");
-        Console.WriteLine($"engine: process CPU {cpu.TotalMilliseconds:F0} ms for {nodes.Count} nodes = {cpu.TotalMilliseconds / nodes.Count:F2} ms per node (server, LiteDB, simulated cloud and the watching client together)");
+        Console.WriteLine($"engine: process CPU {cpu.TotalMilliseconds:F0} ms for {nodes.Count} nodes = {cpu.TotalMilliseconds / nodes.Count:F2} ms per node (server, store, simulated cloud and the watching client together)");
     }
 }

@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "unary" => await UnaryBench.RunAsync(),
     "create" => await CreateBench.RunAsync(),
     "search" => await SearchBench.RunAsync(),
+    "postgres" => await PostgresBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
@@ -15,6 +16,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | search | telemetry | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | search | postgres | telemetry | render [export-dir]");
     return 2;
 }
