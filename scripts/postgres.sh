@@ -28,7 +28,13 @@ case "$command" in
     [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
     as_owner "$pg/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    # A port nothing answers on (bash's /dev/tcp), from the range the kernel does not hand out by itself.
+    port=0
+    for _ in $(seq 50); do
+      candidate=$((20000 + RANDOM % 12000))
+      if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+    done
+    [ "$port" -ne 0 ] || { echo "no free port found" >&2; exit 1; }
     as_owner "$pg/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
