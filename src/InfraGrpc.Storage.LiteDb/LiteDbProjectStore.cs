@@ -289,18 +289,8 @@ public sealed class LiteDbProjectStore(LiteDbStore store) : IProjectStore
             Revisions.DeleteMany(Query.And(Query.GT("_id", new BsonValue(document.Id + ":")), Query.LT("_id", new BsonValue(document.Id + ";"))));
             Resources.DeleteMany(r => r.ProjectId == document.Id);
             Requests.DeleteMany(r => r.ProjectId == document.Id);
-            var deletion = new Dictionary<string, object?>
-            {
-                ["projectId"] = document.Id,
-                ["qualifiedName"] = document.OrgName,
-                ["actor"] = actor,
-                ["deletedAt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                ["forced"] = true,
-                ["reason"] = reason,
-                ["resourceRecords"] = resources.Cast<object?>().ToList(),
-            };
             store.Database.GetCollection<DeletionDocument>(DeletionDocument.Collection)
-                .Insert(new DeletionDocument { Id = Guid.CreateVersion7().ToString("N"), Json = Json.Serialize(deletion) });
+                .Insert(new DeletionDocument { Id = Guid.CreateVersion7().ToString("N"), Json = ForcedDeletionRecord.Json(document.Id, document.OrgName, actor, at, reason, resources) });
             return new ForcedDeletion(document.Id, document.OrgName, resources.Count);
         });
         if (found is { Busy: false } forced)

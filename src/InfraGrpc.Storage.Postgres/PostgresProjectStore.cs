@@ -232,17 +232,7 @@ public sealed class PostgresProjectStore(PostgresStore store) : IProjectStore
 
                 var resources = await Sql.ListAsync(Sql.Command(connection, transaction, "SELECT key FROM project_resources WHERE project_id = $1 ORDER BY key", found.Id), r => r.GetString(0), cancellationToken);
                 await DeleteRecordsAsync(connection, transaction, found.Id, cancellationToken);
-                var deletion = new Dictionary<string, object?>
-                {
-                    ["projectId"] = found.Id,
-                    ["qualifiedName"] = found.QualifiedName,
-                    ["actor"] = actor,
-                    ["deletedAt"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                    ["forced"] = true,
-                    ["reason"] = reason,
-                    ["resourceRecords"] = resources.Cast<object?>().ToList(),
-                };
-                await InsertDeletionAsync(connection, transaction, Json.Serialize(deletion), cancellationToken);
+                await InsertDeletionAsync(connection, transaction, ForcedDeletionRecord.Json(found.Id, found.QualifiedName, actor, at, reason, resources), cancellationToken);
                 return new ForcedDeletion(found.Id, found.QualifiedName, resources.Count);
             },
             cancellationToken);
