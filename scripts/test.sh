@@ -77,13 +77,17 @@ fi
 step "tests"
 passed=0
 failed=0
-for project in tests/*/*.csproj; do
-  name=$(basename "$project" .csproj)
-  dotnet test "$project" -c "$configuration" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+# run_suite NAME PROJECT [dotnet test arguments…]: runs one suite, prints its summary and adds its counts.
+run_suite() {
+  local name=$1 project=$2
+  shift 2
+  dotnet test "$project" -c "$configuration" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" \
     > "$results/$name.log" 2>&1
-  code=$?
+  local code=$?
+  local summary
   summary=$(grep -E "^(Passed|Failed)!" "$results/$name.log" | tail -n 1)
   echo "$name: ${summary:-no summary (exit $code)}"
+  local p f
   p=$(sed -nE 's/.*Passed: +([0-9]+).*/\1/p' <<<"$summary")
   f=$(sed -nE 's/.*Failed: +([0-9]+),.*/\1/p' <<<"$summary")
   passed=$((passed + ${p:-0}))
@@ -93,7 +97,17 @@ for project in tests/*/*.csproj; do
     # A suite that crashed before its summary still counts as a failure.
     [ -z "${f:-}" ] || [ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
   fi
+}
+for project in tests/*/*.csproj; do
+  run_suite "$(basename "$project" .csproj)" "$project"
 done
+
+step "the server suite again, every server on PostgreSQL (INFRAGRPC_TEST_STORE=postgres; tests of the LiteDB file itself excluded)"
+if [ -n "${INFRAGRPC_TEST_POSTGRES:-}" ]; then
+  INFRAGRPC_TEST_STORE=postgres run_suite InfraGrpc.Server.Tests.OnPostgres tests/InfraGrpc.Server.Tests/InfraGrpc.Server.Tests.csproj --filter "store!=litedb"
+else
+  echo "no cluster (above), so the suite cannot run on PostgreSQL"; failed=$((failed + 1))
+fi
 
 ./scripts/postgres.sh stop "$pg"
 

@@ -138,7 +138,7 @@ public sealed class PostgresPipelineStore(PostgresStore store) : IPipelineStore
         var command = new NpgsqlBatchCommand(text);
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            command.Parameters.Add(Sql.Parameter(value));
         }
 
         batch.BatchCommands.Add(command);

@@ -62,6 +62,7 @@ public sealed class PostgresStore : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in one transaction, committed when it returns, rolled back when it throws.</summary>
     internal async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var timed = StoreCall.Begin(StoreCall.Transaction);
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var result = await work(connection, transaction);
@@ -72,6 +73,7 @@ public sealed class PostgresStore : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in a transaction that commits only when it returns true.</summary>
     internal async Task<bool> InTransactionIfAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task<bool>> work, CancellationToken cancellationToken)
     {
+        using var timed = StoreCall.Begin(StoreCall.Transaction);
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (!await work(connection, transaction))

@@ -5,6 +5,7 @@ namespace InfraGrpc.Server.Tests;
 
 /// <summary>An unusable data directory stops the server with one line that names the problem and the setting, and exit code 1.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait("store", "litedb")] // what only the embedded file has: its directory lock, its free-space reserve, its engine failures
 public sealed class DataDirectoryStartupTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("infragrpc-datadir-").FullName;

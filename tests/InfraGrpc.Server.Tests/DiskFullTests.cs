@@ -6,6 +6,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Tests;
 
 /// <summary>A full disk is a clear RESOURCE_EXHAUSTED within the call's deadline, writes nothing the caller saw fail, and heals once space is back.</summary>
+[Trait("store", "litedb")] // what only the embedded file has: its directory lock, its free-space reserve, its engine failures
 public sealed class DiskFullTests(ITestOutputHelper output) : IDisposable
 {
     private const long Reserve = 4L * 1024 * 1024;

@@ -49,6 +49,7 @@ public sealed class ServerHost : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
             .. extraArgs,
         ];
+        args = [.. args, .. await StoreArgumentsAsync(dataDirectory, extraArgs)];
         var app = InfraGrpcServer.Build(args);
         await app.StartAsync();
         return new ServerHost(app, dataDirectory);
@@ -59,6 +60,29 @@ public sealed class ServerHost : IAsyncDisposable
         Channel.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>The store a server of this run uses when its test does not choose: INFRAGRPC_TEST_STORE=postgres runs it on PostgreSQL.</summary>
+    public static bool OnPostgres => Environment.GetEnvironmentVariable("INFRAGRPC_TEST_STORE") == "postgres";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Databases = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// With INFRAGRPC_TEST_STORE=postgres (and INFRAGRPC_TEST_POSTGRES naming the cluster), a database of its own for each data
+    /// directory, the same one again when a test restarts a server on that directory.
+    /// </summary>
+    internal static async Task<string[]> StoreArgumentsAsync(string dataDirectory, string[] extraArgs)
+    {
+        if (!OnPostgres || extraArgs.Any(a => a.StartsWith("--InfraGrpc:Storage:Provider=", StringComparison.Ordinal)))
+        {
+            return [];
+        }
+
+        var cluster = Environment.GetEnvironmentVariable("INFRAGRPC_TEST_POSTGRES") is { Length: > 0 } given
+            ? given
+            : throw new InvalidOperationException("INFRAGRPC_TEST_STORE=postgres needs INFRAGRPC_TEST_POSTGRES, the cluster's connection string");
+        var database = await Databases.GetOrAdd(dataDirectory, _ => new Lazy<Task<string>>(() => Storage.Contract.Tests.PostgresCluster.CreateDatabaseAsync(cluster))).Value;
+        return ["--InfraGrpc:Storage:Provider=postgres", $"--InfraGrpc:Storage:ConnectionString={database}"];
     }
 
     private static string FindRoot()

@@ -44,6 +44,7 @@ public sealed class ServerInfrastructureTests(ServerFixture server) : IClassFixt
     }
 
     [Fact]
+    [Trait("store", "litedb")]
     public async Task SecondServer_OnTheSameDataDirectory_IsRefused()
     {
         var error = await Assert.ThrowsAsync<StartupException>(() => ServerHost.StartAsync(server.Host.DataDirectory));

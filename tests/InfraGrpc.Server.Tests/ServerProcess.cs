@@ -36,7 +36,8 @@ public sealed partial class ServerProcess : IDisposable
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var dll = Path.Combine(ServerHost.RepositoryRoot, "src", "InfraGrpc.Server", "bin", configuration, "net10.0", "InfraGrpc.Server.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in (string[])[dll, "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={dataDirectory}", .. extraArgs])
+        var store = await ServerHost.StoreArgumentsAsync(dataDirectory, extraArgs);
+        foreach (var arg in (string[])[dll, "--InfraGrpc:GrpcUrl=http://127.0.0.1:0", "--InfraGrpc:HttpUrl=http://127.0.0.1:0", $"--InfraGrpc:DataDirectory={dataDirectory}", .. extraArgs, .. store])
         {
             start.ArgumentList.Add(arg);
         }

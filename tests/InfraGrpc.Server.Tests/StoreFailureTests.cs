@@ -8,6 +8,7 @@ using Proto = InfraGrpc.Contracts.V1;
 namespace InfraGrpc.Server.Tests;
 
 /// <summary>A store that fails fatally is never served as INTERNAL forever: UNAVAILABLE, NOT_SERVING, and the server stops for its supervisor.</summary>
+[Trait("store", "litedb")] // what only the embedded file has: its directory lock, its free-space reserve, its engine failures
 public sealed class StoreFailureTests
 {
     [Fact]

@@ -32,17 +32,20 @@ public sealed class PostgresCluster : IAsyncLifetime
     }
 
     /// <summary>A new, empty database on the cluster, as a connection string.</summary>
-    public async Task<string> NewDatabaseAsync()
+    public Task<string> NewDatabaseAsync() => CreateDatabaseAsync(_server);
+
+    /// <summary>A new, empty database on the cluster that <paramref name="server"/> connects to.</summary>
+    public static async Task<string> CreateDatabaseAsync(string server)
     {
         var name = "t_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(_server))
+        await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(_server) { Database = name }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
     public async Task DisposeAsync()

@@ -208,6 +208,20 @@ public abstract partial class StoreContract
         Assert.Equal(["pipe-1", "pipe-2", "pipe-3", "pipe-4"], (await stores.Pipelines.ListUnfinishedAsync()).Select(p => p.Id));
     }
 
+    [Fact]
+    public async Task TextWithNul_FindsNothing_AndIsStoredWhereItIsAValue()
+    {
+        await using var stores = await OpenAsync();
+        await CreateAsync(stores, Project("acme", "web"), null);
+        await stores.Audit.AppendAsync(new Domain.Access.AuditEvent("e-1", At, "mallory\0", "/x/\0", "acme\0", "target\0", "started", "r\0", "127.0.0.1"));
+
+        Assert.Null(await stores.Projects.GetAsync("a\0b"));
+        Assert.Null(await stores.Projects.GetByNameAsync("acme\0", "web"));
+        Assert.Empty((await stores.Projects.ListAsync(new ProjectFilter("acme", null, null, [], "w\0"), new PageRequest(10, null))).Items);
+        Assert.Null(await stores.Charts.GetAsync("web\0", null));
+        Assert.Equal("target\0", (await stores.Audit.ListAsync(new Domain.Access.AuditFilter(null, null, null, null), new PageRequest(10, null))).Items.Single().Target);
+    }
+
     private static readonly ChartDefinition Snapshot = Chart("web", "1.0.0", "snapshot");
 
     private static readonly ManifestSet Manifests = new("sha256:contract", [new StoredManifest("templates/vpc.yaml", "apiVersion: aws.infragrpc.dev/v1\nkind: AwsVpc\nmetadata:\n  name: main\n")]);
