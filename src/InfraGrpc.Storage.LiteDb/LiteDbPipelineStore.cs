@@ -32,31 +32,36 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         CancellationToken cancellationToken = default)
     {
         var pipelineDocuments = pipelines.Select(ToDocument).ToList();
-        var eventDocuments = events.GroupBy(e => e.PipelineId).Select(g => new PipelineEventChunkDocument
-        {
-            Id = PipelineEventChunkDocument.IdOf(g.Key, g.Min(e => e.Sequence)),
-            LastSequence = g.Max(e => e.Sequence),
-            Json = RecordJson.Serialize(g.OrderBy(e => e.Sequence).ToList()),
-        }).ToList();
-        var logDocuments = logs.GroupBy(l => (l.PipelineId, Node: l.Line.Node.ToString())).Select(g => new LogChunkDocument
-        {
-            Id = LogChunkDocument.IdOf(g.Key.PipelineId, g.Key.Node, g.Min(l => l.Line.Sequence)),
-            LastSequence = g.Max(l => l.Line.Sequence),
-            Json = RecordJson.Serialize(g.Select(l => l.Line).OrderBy(l => l.Sequence).ToList()),
-        }).ToList();
-        var firstSequences = events.GroupBy(e => e.PipelineId).Select(g => (PipelineId: g.Key, First: g.Min(e => e.Sequence), Distinct: g.Select(e => e.Sequence).Distinct().Count() == g.Count())).ToList();
+        var eventGroups = events.GroupBy(e => e.PipelineId).Select(g => (PipelineId: g.Key, Events: g.OrderBy(e => e.Sequence).ToList())).ToList();
+        var logGroups = logs.GroupBy(l => (l.PipelineId, Node: l.Line.Node.ToString())).Select(g => (g.Key.PipelineId, g.Key.Node, Lines: g.Select(l => l.Line).OrderBy(l => l.Sequence).ToList())).ToList();
         store.InTransaction(() =>
         {
-            // An event's sequence is written once per pipeline, as PostgreSQL's key enforces: a batch that repeats one is refused whole.
-            foreach (var (pipelineId, first, distinct) in firstSequences)
+            // An event's sequence is written once per pipeline, as PostgreSQL's key enforces: an event already stored may
+            // come again only as it was (a batch retried), and is then skipped; a different one refuses the whole batch.
+            var eventDocuments = new List<PipelineEventChunkDocument>();
+            foreach (var (pipelineId, group) in eventGroups)
             {
-                var last = Events.Query()
-                    .Where(Query.And(Query.GT("_id", new BsonValue(pipelineId + ":")), Query.LT("_id", new BsonValue(pipelineId + ";"))))
-                    .OrderByDescending(c => c.Id)
-                    .FirstOrDefault();
-                if (!distinct || (last is not null && last.LastSequence >= first))
+                var fresh = WithoutStored(Events, pipelineId + ":", group, e => e.Sequence, $"pipeline {pipelineId}: event");
+                if (fresh.Count > 0)
                 {
-                    throw new InvalidOperationException($"pipeline {pipelineId}: event {first} or a later one of this batch is already stored");
+                    eventDocuments.Add(new PipelineEventChunkDocument
+                    {
+                        Id = PipelineEventChunkDocument.IdOf(pipelineId, fresh[0].Sequence),
+                        LastSequence = fresh[^1].Sequence,
+                        Json = RecordJson.Serialize(fresh),
+                    });
+                }
+            }
+
+            // Log lines likewise, per pipeline and node.
+            var logDocuments = new List<LogChunkDocument>();
+            foreach (var (pipelineId, node, lines) in logGroups)
+            {
+                var prefix = $"{pipelineId}|{node}|";
+                var fresh = WithoutStored(Logs, prefix, lines, l => l.Sequence, $"pipeline {pipelineId}, node {node}: log line");
+                if (fresh.Count > 0)
+                {
+                    logDocuments.Add(new LogChunkDocument { Id = LogChunkDocument.IdOf(pipelineId, node, fresh[0].Sequence), LastSequence = fresh[^1].Sequence, Json = RecordJson.Serialize(fresh) });
                 }
             }
 
@@ -83,6 +88,34 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             return true;
         });
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The items of a batch (events, or one node's log lines) not stored yet under <paramref name="prefix"/>; an item stored
+    /// with the same sequence must be equal (a batch retried as it was), or the batch is refused.
+    /// </summary>
+    private static List<T> WithoutStored<T, TChunk>(ILiteCollection<TChunk> chunks, string prefix, List<T> items, Func<T, long> sequence, string what)
+        where TChunk : ISequenceChunk
+    {
+        if (items.Select(sequence).Distinct().Count() != items.Count)
+        {
+            throw new InvalidOperationException($"{what}: a batch repeats a sequence");
+        }
+
+        var range = Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix[..^1] + (char)(prefix[^1] + 1))));
+        var last = chunks.Query().Where(range).OrderByDescending("_id").FirstOrDefault();
+        var first = sequence(items[0]);
+        if (last is null || last.LastSequence < first)
+        {
+            return items;
+        }
+
+        var stored = chunks.Find(range)
+            .Where(chunk => chunk.LastSequence >= first)
+            .SelectMany(chunk => RecordJson.Deserialize<List<T>>(chunk.Json))
+            .ToDictionary(sequence, item => RecordJson.Serialize(item));
+        return items.Where(item => !stored.TryGetValue(sequence(item), out var json)
+            || (json == RecordJson.Serialize(item) ? false : throw new InvalidOperationException($"{what} {sequence(item)} is already stored with other content"))).ToList();
     }
 
     public Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default) =>

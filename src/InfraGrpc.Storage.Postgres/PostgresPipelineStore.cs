@@ -23,6 +23,11 @@ public sealed class PostgresPipelineStore(PostgresStore store) : IPipelineStore
         store.InTransactionAsync(
             async (connection, transaction) =>
             {
+                if (events.DistinctBy(e => (e.PipelineId, e.Sequence)).Count() != events.Count)
+                {
+                    throw new InvalidOperationException("a batch repeats an event sequence");
+                }
+
                 var batch = new NpgsqlBatch(connection, transaction);
                 await using (batch)
                 {
@@ -31,15 +36,20 @@ public sealed class PostgresPipelineStore(PostgresStore store) : IPipelineStore
                         Add(batch, $"INSERT INTO pipelines ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET status = excluded.status, result = excluded.result, record = excluded.record", Values(pipeline));
                     }
 
-                    // A sequence is written once: a second write of one (a replica that lost its pipeline) fails the whole batch.
-                    foreach (var e in events)
+                    // A sequence is written once. A batch retried after its commit's answer was lost comes again as it was:
+                    // its rows are there already and stay; a different event or line under a stored key fails the batch.
+                    if (events.Count > 0)
                     {
-                        Add(batch, "INSERT INTO pipeline_events (pipeline_id, sequence, record) VALUES ($1, $2, $3)", e.PipelineId, e.Sequence, RecordJson.Serialize(e));
+                        var (ids, sequences, records) = (events.Select(e => e.PipelineId).ToArray(), events.Select(e => e.Sequence).ToArray(), events.Select(e => RecordJson.Serialize(e)).ToArray());
+                        Add(batch, "SELECT infragrpc_conflicts($1, (SELECT count(*) FROM unnest($2::text[], $3::bigint[], $4::text[]) AS i(pipeline_id, sequence, record) JOIN pipeline_events s USING (pipeline_id, sequence) WHERE s.record <> i.record))", "event", ids, sequences, records);
+                        Add(batch, "INSERT INTO pipeline_events (pipeline_id, sequence, record) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT (pipeline_id, sequence) DO NOTHING", ids, sequences, records);
                     }
 
-                    foreach (var (pipelineId, line) in logs)
+                    if (logs.Count > 0)
                     {
-                        Add(batch, "INSERT INTO pipeline_logs (pipeline_id, node, sequence, record) VALUES ($1, $2, $3, $4)", pipelineId, line.Node.ToString(), line.Sequence, RecordJson.Serialize(line));
+                        var (ids, nodes, sequences, records) = (logs.Select(l => l.PipelineId).ToArray(), logs.Select(l => l.Line.Node.ToString()).ToArray(), logs.Select(l => l.Line.Sequence).ToArray(), logs.Select(l => RecordJson.Serialize(l.Line)).ToArray());
+                        Add(batch, "SELECT infragrpc_conflicts($1, (SELECT count(*) FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) AS i(pipeline_id, node, sequence, record) JOIN pipeline_logs s USING (pipeline_id, node, sequence) WHERE s.record <> i.record))", "log line", ids, nodes, sequences, records);
+                        Add(batch, "INSERT INTO pipeline_logs (pipeline_id, node, sequence, record) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) ON CONFLICT (pipeline_id, node, sequence) DO NOTHING", ids, nodes, sequences, records);
                     }
 
                     foreach (var change in inventory ?? [])

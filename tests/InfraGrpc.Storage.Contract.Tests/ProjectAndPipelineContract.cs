@@ -167,20 +167,30 @@ public abstract partial class StoreContract
         }
 
         var node = new ResourceKey("AwsVpc", "main");
-        await stores.Pipelines.SaveBatchAsync(
+        Task Batch() => stores.Pipelines.SaveBatchAsync(
             [pipelines[4] with { Status = RunStatus.Running, LastSequence = 2 }],
             [Event("pipe-4", 1), Event("pipe-4", 2)],
             [("pipe-4", Log(1, node, "refreshing")), ("pipe-4", Log(2, node, "applying")), ("pipe-4", Log(1, new ResourceKey("AwsVpc", "other"), "elsewhere"))],
             inventory: [new InventoryChange("p-even/AwsVpc/main", "AwsVpc", new Dictionary<string, object?> { ["id"] = "vpc-1", ["cidr"] = 16L })]);
-        var duplicate = await Record.ExceptionAsync(() => stores.Pipelines.SaveBatchAsync(
+        await Batch();
+
+        // A batch retried as it was (its commit's answer lost) changes nothing; one that rewrites a stored event is refused whole.
+        await Batch();
+        var rewrite = await Record.ExceptionAsync(() => stores.Pipelines.SaveBatchAsync(
             [pipelines[4] with { Status = RunStatus.Completed, Result = RunResult.Succeeded, LastSequence = 3 }],
-            [Event("pipe-4", 3), Event("pipe-4", 2)],
+            [Event("pipe-4", 3), Event("pipe-4", 2) with { Terminal = true }],
             [],
             inventory: [new InventoryChange("p-even/AwsVpc/main", "AwsVpc", null)]));
+        var repeated = await Record.ExceptionAsync(() => stores.Pipelines.SaveBatchAsync([], [Event("pipe-4", 5), Event("pipe-4", 5) with { Terminal = true }], []));
+        var rewrittenLog = await Record.ExceptionAsync(() => stores.Pipelines.SaveBatchAsync([], [], [("pipe-4", Log(2, node, "something else"))]));
         await stores.Pipelines.SaveBatchAsync([pipelines[0] with { Status = RunStatus.Completed, Result = RunResult.Failed }], [], []);
 
-        Assert.NotNull(duplicate);
-        Assert.Equal([2L], (await stores.Pipelines.GetEventsAsync("pipe-4", 1)).Select(e => e.Sequence));
+        Assert.NotNull(rewrite);
+        Assert.NotNull(repeated);
+        Assert.NotNull(rewrittenLog);
+        Assert.Equal([1L, 2L], (await stores.Pipelines.GetEventsAsync("pipe-4", 0)).Select(e => e.Sequence));
+        Assert.False((await stores.Pipelines.GetEventsAsync("pipe-4", 1)).Single().Terminal);
+        Assert.Equal(["refreshing", "applying"], (await stores.Pipelines.GetLogsAsync("pipe-4", node, 0)).Select(l => l.Text));
         Assert.Equal(RunStatus.Running, (await stores.Pipelines.GetAsync("pipe-4"))!.Status);
         Assert.Equal(16L, (await stores.Inventory.GetAsync("p-even/AwsVpc/main"))!["cidr"]);
         Assert.Equal(["p-even/AwsVpc/main"], await stores.Inventory.ListKeysAsync("p-even/"));

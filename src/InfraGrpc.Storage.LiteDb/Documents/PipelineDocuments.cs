@@ -27,7 +27,7 @@ internal sealed class PipelineDocument
 /// makes about 12,000 events; one document each made the store the engine's main cost). Id is
 /// <c>pipelineId:firstSequence</c> zero-padded, so a range scan replays chunks in order.
 /// </summary>
-internal sealed class PipelineEventChunkDocument
+internal sealed class PipelineEventChunkDocument : ISequenceChunk
 {
     public const string Collection = "pipeline_event_chunks";
 
@@ -42,7 +42,7 @@ internal sealed class PipelineEventChunkDocument
 }
 
 /// <summary>The log lines of one node written in one batch. Id is <c>pipelineId|Kind/name|firstSequence</c> zero-padded.</summary>
-internal sealed class LogChunkDocument
+internal sealed class LogChunkDocument : ISequenceChunk
 {
     public const string Collection = "stack_job_log_chunks";
 
@@ -104,4 +104,12 @@ internal sealed class AuditEventDocument
     public string Method { get; set; } = string.Empty;
 
     public string Json { get; set; } = string.Empty;
+}
+
+/// <summary>A chunk of items appended in one batch: the last sequence it holds, and the items as a JSON array.</summary>
+internal interface ISequenceChunk
+{
+    long LastSequence { get; }
+
+    string Json { get; }
 }
