@@ -17,6 +17,20 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
     private ILiteCollection<LogChunkDocument> Logs => store.Database.GetCollection<LogChunkDocument>(LogChunkDocument.Collection);
 
+    /// <summary>
+    /// The last sequence written under each chunk range (a pipeline's events, a node's log lines) of the pipelines not
+    /// completed, read and written only inside transactions. A batch that starts after it needs no read of what is
+    /// stored; anything else (the first batch after a start, a retry) compares with the store. It may run ahead of the
+    /// store after a rolled-back transaction, which only sends the next batch down the comparing path.
+    /// </summary>
+    private readonly Dictionary<string, Written> _written = new(StringComparer.Ordinal);
+
+    /// <summary>What this process wrote of one pipeline, and whether nothing of it was stored before (then an absent range is empty).</summary>
+    private sealed record Written(bool StartedEmpty)
+    {
+        public Dictionary<string, long> Last { get; } = new(StringComparer.Ordinal);
+    }
+
     public Task InsertAsync(Pipeline pipeline, CancellationToken cancellationToken = default)
     {
         store.InTransaction(() => Pipelines.Insert(ToDocument(pipeline)));
@@ -41,7 +55,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             var eventDocuments = new List<PipelineEventChunkDocument>();
             foreach (var (pipelineId, group) in eventGroups)
             {
-                var fresh = WithoutStored(Events, pipelineId + ":", group, e => e.Sequence, $"pipeline {pipelineId}: event");
+                var fresh = WithoutStored(Events, pipelineId, pipelineId + ":", group, e => e.Sequence, $"pipeline {pipelineId}: event");
                 if (fresh.Count > 0)
                 {
                     eventDocuments.Add(new PipelineEventChunkDocument
@@ -58,7 +72,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             foreach (var (pipelineId, node, lines) in logGroups)
             {
                 var prefix = $"{pipelineId}|{node}|";
-                var fresh = WithoutStored(Logs, prefix, lines, l => l.Sequence, $"pipeline {pipelineId}, node {node}: log line");
+                var fresh = WithoutStored(Logs, pipelineId, prefix, lines, l => l.Sequence, $"pipeline {pipelineId}, node {node}: log line");
                 if (fresh.Count > 0)
                 {
                     logDocuments.Add(new LogChunkDocument { Id = LogChunkDocument.IdOf(pipelineId, node, fresh[0].Sequence), LastSequence = fresh[^1].Sequence, Json = RecordJson.Serialize(fresh) });
@@ -68,6 +82,10 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             foreach (var document in pipelineDocuments)
             {
                 Pipelines.Upsert(document);
+                if (document.Status == nameof(RunStatus.Completed))
+                {
+                    _written.Remove(document.Id);
+                }
             }
 
             Events.Insert(eventDocuments);
@@ -94,7 +112,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
     /// The items of a batch (events, or one node's log lines) not stored yet under <paramref name="prefix"/>; an item stored
     /// with the same sequence must be equal (a batch retried as it was), or the batch is refused.
     /// </summary>
-    private static List<T> WithoutStored<T, TChunk>(ILiteCollection<TChunk> chunks, string prefix, List<T> items, Func<T, long> sequence, string what)
+    private List<T> WithoutStored<T, TChunk>(ILiteCollection<TChunk> chunks, string pipelineId, string prefix, List<T> items, Func<T, long> sequence, string what)
         where TChunk : ISequenceChunk
     {
         if (items.Select(sequence).Distinct().Count() != items.Count)
@@ -102,13 +120,26 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
             throw new InvalidOperationException($"{what}: a batch repeats a sequence");
         }
 
-        var range = Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix[..^1] + (char)(prefix[^1] + 1))));
-        var last = chunks.Query().Where(range).OrderByDescending("_id").FirstOrDefault();
-        var first = sequence(items[0]);
-        if (last is null || last.LastSequence < first)
+        if (!_written.TryGetValue(pipelineId, out var written))
+        {
+            // The first write of a pipeline in this process: two seeks say whether anything of it is stored already.
+            _written[pipelineId] = written = new Written(!Stored(Events, pipelineId + ":") && !Stored(Logs, pipelineId + "|"));
+        }
+
+        var known = written.Last.TryGetValue(prefix, out var last) ? last : written.StartedEmpty ? 0 : (long?)null;
+        written.Last[prefix] = Math.Max(known ?? 0, sequence(items[^1]));
+        if (known is { } before && before < sequence(items[0]))
         {
             return items;
         }
+
+        if (!Stored(chunks, prefix))
+        {
+            return items;
+        }
+
+        var range = Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix[..^1] + (char)(prefix[^1] + 1))));
+        var first = sequence(items[0]);
 
         var stored = chunks.Find(range)
             .Where(chunk => chunk.LastSequence >= first)
@@ -117,6 +148,11 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         return items.Where(item => !stored.TryGetValue(sequence(item), out var json)
             || (json == RecordJson.Serialize(item) ? false : throw new InvalidOperationException($"{what} {sequence(item)} is already stored with other content"))).ToList();
     }
+
+    /// <summary>Whether any chunk is stored under <paramref name="prefix"/>: one seek in the id index (a range query scans).</summary>
+    private static bool Stored<TChunk>(ILiteCollection<TChunk> chunks, string prefix)
+        where TChunk : ISequenceChunk =>
+        chunks.FindOne(Query.GT("_id", new BsonValue(prefix))) is { } next && next.Id.StartsWith(prefix, StringComparison.Ordinal);
 
     public Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         Task.FromResult(store.Read(() => Pipelines.FindById(id) is { } document ? RecordJson.Deserialize<Pipeline>(document.Json) : null));

@@ -109,6 +109,8 @@ internal sealed class AuditEventDocument
 /// <summary>A chunk of items appended in one batch: the last sequence it holds, and the items as a JSON array.</summary>
 internal interface ISequenceChunk
 {
+    string Id { get; }
+
     long LastSequence { get; }
 
     string Json { get; }
