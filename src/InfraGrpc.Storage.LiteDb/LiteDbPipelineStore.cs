@@ -140,13 +140,24 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
 
         var range = Query.And(Query.GT("_id", new BsonValue(prefix)), Query.LT("_id", new BsonValue(prefix[..^1] + (char)(prefix[^1] + 1))));
         var first = sequence(items[0]);
-
         var stored = chunks.Find(range)
             .Where(chunk => chunk.LastSequence >= first)
             .SelectMany(chunk => RecordJson.Deserialize<List<T>>(chunk.Json))
             .ToDictionary(sequence, item => RecordJson.Serialize(item));
-        return items.Where(item => !stored.TryGetValue(sequence(item), out var json)
-            || (json == RecordJson.Serialize(item) ? false : throw new InvalidOperationException($"{what} {sequence(item)} is already stored with other content"))).ToList();
+        var fresh = new List<T>(items.Count);
+        foreach (var item in items)
+        {
+            if (!stored.TryGetValue(sequence(item), out var json))
+            {
+                fresh.Add(item);
+            }
+            else if (json != RecordJson.Serialize(item))
+            {
+                throw new InvalidOperationException($"{what} {sequence(item)} is already stored with other content");
+            }
+        }
+
+        return fresh;
     }
 
     /// <summary>Whether any chunk is stored under <paramref name="prefix"/>: one seek in the id index (a range query scans).</summary>
