@@ -8,8 +8,10 @@ namespace InfraGrpc.Server.Tests;
 
 /// <summary>The server on PostgreSQL (<c>InfraGrpc:Storage:Provider=postgres</c>), as real processes on a real cluster.</summary>
 [Collection(OnPostgres.Name)]
-public sealed class PostgresServerTests(PostgresCluster cluster)
+public sealed class PostgresServerTests(PostgresCluster cluster) : IDisposable
 {
+    private readonly List<string> _directories = [];
+
     [Fact]
     public async Task ServerOnPostgres_DeploysAProject_AndWhatItStreamedSurvivesKill9()
     {
@@ -17,7 +19,7 @@ public sealed class PostgresServerTests(PostgresCluster cluster)
         string projectId;
         string pipelineId;
         List<ulong> streamed;
-        using (var first = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database)))
+        using (var first = await ServerProcess.StartAsync(NewDataDirectory(), Postgres(database)))
         {
             var api = new Clients(first.Channel);
             await api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = GraphChart.Files() });
@@ -37,7 +39,7 @@ public sealed class PostgresServerTests(PostgresCluster cluster)
             await first.KillAsync();
         }
 
-        using var second = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database));
+        using var second = await ServerProcess.StartAsync(NewDataDirectory(), Postgres(database));
         var again = new Clients(second.Channel);
         var pipeline = (await again.Pipelines.GetPipelineAsync(new Proto.GetPipelineRequest { PipelineId = pipelineId })).Pipeline;
         var replayed = new List<ulong>();
@@ -60,9 +62,9 @@ public sealed class PostgresServerTests(PostgresCluster cluster)
     public async Task ASecondServerOnTheSameDatabase_RefusesToStart_NamingTheDatabaseWithoutItsPassword()
     {
         var database = new NpgsqlConnectionStringBuilder(await cluster.NewDatabaseAsync()) { Password = "not-a-real-secret" }.ConnectionString;
-        using var first = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database));
+        using var first = await ServerProcess.StartAsync(NewDataDirectory(), Postgres(database));
 
-        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, null, Postgres(database));
+        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(NewDataDirectory(), null, Postgres(database));
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("another InfraGrpc server is using the PostgreSQL database", output + error);
@@ -77,7 +79,7 @@ public sealed class PostgresServerTests(PostgresCluster cluster)
         await using var relay = TcpRelay.Start(database.Host!, database.Port);
         database.Port = relay.Port;
         database.Timeout = 3;
-        using var server = await ServerProcess.StartAsync(Directory.CreateTempSubdirectory("infragrpc-pg-").FullName, Postgres(database.ConnectionString));
+        using var server = await ServerProcess.StartAsync(NewDataDirectory(), Postgres(database.ConnectionString));
         var health = new Health.HealthClient(server.Channel);
         var api = new Clients(server.Channel);
         await api.Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = GraphChart.Files() });
@@ -94,6 +96,22 @@ public sealed class PostgresServerTests(PostgresCluster cluster)
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, up.Status);
         Assert.Equal(GraphChart.Name, chart.Chart.Name);
         Assert.False(server.HasExited);
+    }
+
+    public void Dispose()
+    {
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Each server's own data directory (its git cache and keys), removed after the test.</summary>
+    private string NewDataDirectory()
+    {
+        var directory = Directory.CreateTempSubdirectory("infragrpc-pg-").FullName;
+        _directories.Add(directory);
+        return directory;
     }
 
     private static string[] Postgres(string connectionString) =>
