@@ -23,18 +23,6 @@ internal sealed class ProjectNameIndex(IComparer<string> order)
     /// <summary>The name part of a listing key (<c>org name</c>).</summary>
     private static ReadOnlySpan<char> NameOf(string listOrder) => listOrder.AsSpan(listOrder.IndexOf(' ') + 1);
 
-    /// <summary>Whether the index has been built (tests and the benchmark's memory figure).</summary>
-    public bool IsBuilt
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _built;
-            }
-        }
-    }
-
     /// <summary>Builds the index once from <paramref name="load"/>, which the caller runs where no write can interleave.</summary>
     public void EnsureBuilt(Func<IEnumerable<string>> load)
     {

@@ -62,9 +62,6 @@ public sealed class ServerHost : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    /// <summary>The store a server of this run uses when its test does not choose: INFRAGRPC_TEST_STORE=postgres runs it on PostgreSQL.</summary>
-    public static bool OnPostgres => Environment.GetEnvironmentVariable("INFRAGRPC_TEST_STORE") == "postgres";
-
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Databases = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -73,7 +70,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// </summary>
     internal static async Task<string[]> StoreArgumentsAsync(string dataDirectory, string[] extraArgs)
     {
-        if (!OnPostgres || extraArgs.Any(a => a.StartsWith("--InfraGrpc:Storage:Provider=", StringComparison.Ordinal)))
+        if (Environment.GetEnvironmentVariable("INFRAGRPC_TEST_STORE") != "postgres" || extraArgs.Any(a => a.StartsWith("--InfraGrpc:Storage:Provider=", StringComparison.Ordinal)))
         {
             return [];
         }
