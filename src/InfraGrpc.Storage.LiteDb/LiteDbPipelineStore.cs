@@ -43,6 +43,7 @@ public sealed class LiteDbPipelineStore(LiteDbStore store) : IPipelineStore
         IReadOnlyList<(string PipelineId, LogLine Line)> logs,
         IReadOnlyList<ProjectResource>? resources = null,
         IReadOnlyList<InventoryChange>? inventory = null,
+        IReadOnlyDictionary<string, long>? fences = null,
         CancellationToken cancellationToken = default)
     {
         var pipelineDocuments = pipelines.Select(ToDocument).ToList();

@@ -19,6 +19,7 @@ public sealed class PostgresPipelineStore(PostgresStore store) : IPipelineStore
         IReadOnlyList<(string PipelineId, LogLine Line)> logs,
         IReadOnlyList<ProjectResource>? resources = null,
         IReadOnlyList<InventoryChange>? inventory = null,
+        IReadOnlyDictionary<string, long>? fences = null,
         CancellationToken cancellationToken = default) =>
         store.InTransactionAsync(
             async (connection, transaction) =>
@@ -26,6 +27,20 @@ public sealed class PostgresPipelineStore(PostgresStore store) : IPipelineStore
                 if (events.DistinctBy(e => (e.PipelineId, e.Sequence)).Count() != events.Count)
                 {
                     throw new InvalidOperationException("a batch repeats an event sequence");
+                }
+
+                if (fences is { Count: > 0 })
+                {
+                    // The rows stay locked to the commit: a claim that would take a pipeline over waits for this batch.
+                    var current = await Sql.ListAsync(
+                        Sql.Command(connection, transaction, "SELECT id, fence FROM pipelines WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", (object)fences.Keys.ToArray()),
+                        r => (Id: r.GetString(0), Fence: r.GetInt64(1)),
+                        cancellationToken);
+                    var lost = fences.Where(f => !current.Contains((f.Key, f.Value))).Select(f => f.Key).Order(StringComparer.Ordinal).ToList();
+                    if (lost.Count > 0)
+                    {
+                        throw new LeaseLostException(lost);
+                    }
                 }
 
                 var batch = new NpgsqlBatch(connection, transaction);
@@ -60,8 +75,15 @@ public sealed class PostgresPipelineStore(PostgresStore store) : IPipelineStore
                         }
                         else
                         {
-                            Add(batch, "INSERT INTO simulated_resources (key, kind, outputs_json) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, outputs_json = excluded.outputs_json", change.Key, change.Kind, Json.Serialize(change.Outputs));
+                            Add(batch, "INSERT INTO simulated_resources (key, kind, outputs_json) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, outputs_json = excluded.outputs_json, applies = simulated_resources.applies + 1", change.Key, change.Kind, Json.Serialize(change.Outputs));
                         }
+                    }
+
+                    // Watchers on every replica are woken; they read what this batch stored once it commits.
+                    var touched = events.Select(e => e.PipelineId).Concat(logs.Select(l => l.PipelineId)).Distinct(StringComparer.Ordinal).ToArray();
+                    if (touched.Length > 0)
+                    {
+                        Add(batch, $"SELECT pg_notify('{PostgresPipelineCoordination.EventsChannel}', id) FROM unnest($1::text[]) AS t(id)", (object)touched);
                     }
 
                     if (batch.BatchCommands.Count > 0)

@@ -14,11 +14,6 @@ public sealed class PostgresStore : IAsyncDisposable
     /// <summary>The advisory lock that serialises migrations ("InfraGrp" in ASCII).</summary>
     public const long MigrationLock = 0x496E_6672_6147_7270;
 
-    /// <summary>The advisory lock one server holds while pipelines are coordinated in its memory ("InfraOne").</summary>
-    public const long SingleServerLock = 0x496E_6672_614F_6E65;
-
-    private NpgsqlConnection? _singleServer;
-
     private PostgresStore(NpgsqlDataSource dataSource, string location) => (DataSource, Location) = (dataSource, location);
 
     internal NpgsqlDataSource DataSource { get; }
@@ -87,22 +82,33 @@ public sealed class PostgresStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes the single-server lock, a session advisory lock held on a connection of its own for as long as the
-    /// store is open; false when another server holds it. While the pipeline engine keeps its queues and locks in
-    /// process memory, two servers on one database would break its guarantees, so the second one must not start.
+    /// The value of a key every replica must share (the page-token key, the secret key ring): the stored one, or
+    /// <paramref name="create"/>'s when this replica is the first to ask. Whoever inserts first wins; the others read it.
     /// </summary>
-    public async Task<bool> TryHoldSingleServerLockAsync(CancellationToken cancellationToken = default)
+    public string SharedKey(string name, Func<string> create)
     {
-        var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({SingleServerLock})", connection);
-        if (await command.ExecuteScalarAsync(cancellationToken) is true)
+        using (var insert = Sql.Command(DataSource, "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", name, create()))
         {
-            _singleServer = connection;
-            return true;
+            insert.ExecuteNonQuery();
         }
 
-        await connection.DisposeAsync();
-        return false;
+        // A statement of its own: it sees the row whichever replica's insert won.
+        using var read = Sql.Command(DataSource, "SELECT value FROM server_keys WHERE name = $1", name);
+        return (string)read.ExecuteScalar()!;
+    }
+
+    /// <summary>Every shared key whose name starts with <paramref name="prefix"/>.</summary>
+    public IReadOnlyList<string> SharedKeys(string prefix)
+    {
+        using var command = Sql.Command(DataSource, "SELECT value FROM server_keys WHERE starts_with(name, $1) ORDER BY name", prefix);
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     /// <summary><c>host:port/database</c> of a connection string, never its password.</summary>
@@ -122,11 +128,6 @@ public sealed class PostgresStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_singleServer is not null)
-        {
-            await _singleServer.DisposeAsync();
-        }
-
         await DataSource.DisposeAsync();
     }
 

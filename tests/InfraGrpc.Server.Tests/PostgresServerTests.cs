@@ -8,6 +8,7 @@ namespace InfraGrpc.Server.Tests;
 
 /// <summary>The server on PostgreSQL (<c>InfraGrpc:Storage:Provider=postgres</c>), as real processes on a real cluster.</summary>
 [Collection(OnPostgres.Name)]
+[Trait("store", "postgres")]
 public sealed class PostgresServerTests(PostgresCluster cluster) : IDisposable
 {
     private readonly List<string> _directories = [];
@@ -56,20 +57,6 @@ public sealed class PostgresServerTests(PostgresCluster cluster) : IDisposable
         Assert.Equal(streamed, replayed);
         Assert.Equal(GraphChart.Nodes.Length, resources.Count(r => r.State == Proto.ResourceState.Deployed));
         Assert.Equal("on-postgres", (await again.Projects.GetProjectAsync(new Proto.GetProjectRequest { Project = "acme/on-postgres" })).Project.Name);
-    }
-
-    [Fact]
-    public async Task ASecondServerOnTheSameDatabase_RefusesToStart_NamingTheDatabaseWithoutItsPassword()
-    {
-        var database = new NpgsqlConnectionStringBuilder(await cluster.NewDatabaseAsync()) { Password = "not-a-real-secret" }.ConnectionString;
-        using var first = await ServerProcess.StartAsync(NewDataDirectory(), Postgres(database));
-
-        var (exitCode, output, error) = await ServerProcess.RunToExitAsync(NewDataDirectory(), null, Postgres(database));
-
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("another InfraGrpc server is using the PostgreSQL database", output + error);
-        Assert.DoesNotContain("not-a-real-secret", output + error);
-        Assert.False(first.HasExited);
     }
 
     [Fact]

@@ -109,6 +109,17 @@ public sealed partial class ServerProcess : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a replica: the server shuts down gracefully; waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>SIGKILL: no shutdown path runs.</summary>
     public async Task KillAsync()
     {

@@ -15,6 +15,9 @@ public interface IPipelineStore
     /// Writes a batch in one transaction: the latest state of each pipeline in it, the new events and log
     /// lines, and the resource records (state and outputs) and simulated inventory changes those events
     /// report, so that a record and the event that reports it are stored together or not at all.
+    /// With <paramref name="fences"/> (pipeline id → fencing token, when replicas share the store), the batch is
+    /// stored only if every token is still its pipeline's current one, and otherwise nothing of it is stored
+    /// (<see cref="LeaseLostException"/>). The embedded store has one server and keeps no tokens.
     /// </summary>
     Task SaveBatchAsync(
         IReadOnlyList<Pipeline> pipelines,
@@ -22,6 +25,7 @@ public interface IPipelineStore
         IReadOnlyList<(string PipelineId, LogLine Line)> logs,
         IReadOnlyList<Projects.ProjectResource>? resources = null,
         IReadOnlyList<InventoryChange>? inventory = null,
+        IReadOnlyDictionary<string, long>? fences = null,
         CancellationToken cancellationToken = default);
 
     Task<Pipeline?> GetAsync(string id, CancellationToken cancellationToken = default);

@@ -8,14 +8,15 @@ namespace InfraGrpc.Domain.Pipelines;
 /// serves cancel and gate decisions. Execution itself is <see cref="PipelineExecutor"/>; watching is
 /// <see cref="PipelineQueries"/>.
 /// </summary>
-public sealed class PipelineEngine(
+public sealed partial class PipelineEngine(
     IPipelineStore store,
     IProjectStore projects,
     PipelineExecutor executor,
     PipelinePersister persister,
     PipelineEngineOptions options,
     TimeProvider clock,
-    Action<Exception> onError) : IPipelineLauncher
+    Action<Exception> onError,
+    IPipelineCoordination? coordination = null) : IPipelineLauncher
 {
     public const string RestartReason = "interrupted by server restart";
     private readonly Lock _gate = new();
@@ -53,13 +54,26 @@ public sealed class PipelineEngine(
         { RequestedCommit = fromGit ? request.Commit : null, TraceId = traceId, ParentSpanId = parentSpanId };
         await store.InsertAsync(pipeline, cancellationToken);
         // Read your writes: once this call returns, the deploys it superseded read as SKIPPED everywhere.
-        await RetireAsync(Enqueue(CreateRun(pipeline)));
+        if (coordination is not null)
+        {
+            await QueueSharedAsync(pipeline, cancellationToken);
+        }
+        else
+        {
+            await RetireAsync(Enqueue(CreateRun(pipeline)));
+        }
+
         await RefreshStatusAsync(project.Id, null, cancellationToken);
         return pipeline;
     }
 
     public bool HasActivePipeline(string projectId)
     {
+        if (coordination is not null)
+        {
+            return coordination.HasUnfinished(projectId);
+        }
+
         lock (_gate)
         {
             // A run that reached its terminal event is finishing its bookkeeping; it no longer holds the project.
@@ -70,6 +84,11 @@ public sealed class PipelineEngine(
 
     public Pipeline? PendingPurge(string projectId)
     {
+        if (coordination is not null)
+        {
+            return coordination.PendingPurge(projectId);
+        }
+
         lock (_gate)
         {
             return _active.Values.Where(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted && r.Snapshot.Trigger == PipelineTrigger.Purge)
@@ -81,6 +100,13 @@ public sealed class PipelineEngine(
     public async Task RecoverAsync(CancellationToken cancellationToken = default)
     {
         persister.Start();
+        if (coordination is not null)
+        {
+            // Shared by replicas: what a stopped replica held is taken over, once its lease runs out, and resumed.
+            StartShared();
+            return;
+        }
+
         foreach (var stored in await store.ListUnfinishedAsync(cancellationToken))
         {
             var pipeline = PipelineReplay.Apply(stored, await store.GetEventsAsync(stored.Id, stored.LastSequence, cancellationToken));
@@ -113,6 +139,11 @@ public sealed class PipelineEngine(
         if (reason is { Length: > 512 } || (reason?.Any(char.IsControl) ?? false))
         {
             throw new ValidationException("reason", "at most 512 characters, without control characters");
+        }
+
+        if (coordination is not null && Active(pipelineId) is null)
+        {
+            return await CancelSharedAsync(pipelineId, actor, reason);
         }
 
         var run = Active(pipelineId) is { Snapshot.IsCompleted: false } active
@@ -151,15 +182,22 @@ public sealed class PipelineEngine(
     }
 
     /// <summary>Approves or rejects a pending gate (the only pending one when <paramref name="gateId"/> is empty).</summary>
-    public Gate ResolveGate(string pipelineId, string? gateId, bool approve, string actor, string? comment)
+    public async Task<Gate> ResolveGateAsync(string pipelineId, string? gateId, bool approve, string actor, string? comment, CancellationToken cancellationToken = default)
     {
+        if (coordination is not null && Active(pipelineId) is null)
+        {
+            return await ResolveGateSharedAsync(pipelineId, gateId, approve, actor, comment, cancellationToken);
+        }
+
         var run = Active(pipelineId) is { Snapshot.IsCompleted: false } active
             ? active
             : throw new PreconditionFailedException("PIPELINE_NOT_RUNNING", $"pipeline {pipelineId} is not running");
-        var pending = run.Snapshot.Gates.Where(g => g.State == GateState.Pending).ToList();
-        var gate = string.IsNullOrEmpty(gateId)
-            ? pending.Count == 1 ? pending[0] : throw new ValidationException("gate_id", pending.Count == 0 ? "no gate is pending" : $"{pending.Count} gates are pending; name one: {string.Join(", ", pending.Select(g => g.Id))}")
-            : pending.FirstOrDefault(g => g.Id == gateId) ?? throw new NotFoundException("pending gate", $"{pipelineId}/{gateId}");
+        return ResolveGate(run, gateId, approve, actor, comment);
+    }
+
+    private static Gate ResolveGate(PipelineRun run, string? gateId, bool approve, string actor, string? comment)
+    {
+        var gate = PendingGate(run.Snapshot, gateId);
         var resolved = gate with { State = approve ? GateState.Approved : GateState.Rejected, ResolvedBy = actor, Comment = comment, ResolvedAt = run.Now };
         run.UpsertGate(resolved);
         if (run.GateDecisions.TryGetValue(gate.Id, out var decision))
@@ -170,11 +208,20 @@ public sealed class PipelineEngine(
         return resolved;
     }
 
+    private static Gate PendingGate(Pipeline pipeline, string? gateId)
+    {
+        var pending = pipeline.Gates.Where(g => g.State == GateState.Pending).ToList();
+        return string.IsNullOrEmpty(gateId)
+            ? pending.Count == 1 ? pending[0] : throw new ValidationException("gate_id", pending.Count == 0 ? "no gate is pending" : $"{pending.Count} gates are pending; name one: {string.Join(", ", pending.Select(g => g.Id))}")
+            : pending.FirstOrDefault(g => g.Id == gateId) ?? throw new NotFoundException("pending gate", $"{pipeline.Id}/{gateId}");
+    }
+
     internal PipelineRun? Active(string pipelineId)
     {
         lock (_gate)
         {
-            return _active.GetValueOrDefault(pipelineId);
+            // A run whose lease another replica took is no longer this replica's to show.
+            return _active.GetValueOrDefault(pipelineId) is { Lost: false } run ? run : null;
         }
     }
 
@@ -209,9 +256,16 @@ public sealed class PipelineEngine(
         }
 
         bool active;
-        lock (_gate)
+        if (coordination is not null)
         {
-            active = _active.Values.Any(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted && r != finishing?.Run);
+            active = coordination.HasUnfinished(projectId, finishing?.Run.Id);
+        }
+        else
+        {
+            lock (_gate)
+            {
+                active = _active.Values.Any(r => r.ProjectId == projectId && !r.Snapshot.IsCompleted && r != finishing?.Run);
+            }
         }
 
         Pipeline? decisive = null;

@@ -7,7 +7,7 @@ namespace InfraGrpc.Domain.Pipelines;
 /// <summary>The build stage and the graph execution.</summary>
 public sealed partial class PipelineExecutor
 {
-    private async Task<BuildResult> BuildAsync(PipelineRun run, Func<Pipeline, Pipeline>? amend)
+    private async Task<BuildResult> BuildAsync(PipelineRun run, Func<Pipeline, Pipeline>? amend, bool resume = false)
     {
         var pipeline = amend is null ? run.Snapshot : amend(run.Snapshot);
         var project = await projects.GetAsync(pipeline.ProjectId) ?? throw new NotFoundException("project", pipeline.ProjectId);
@@ -15,7 +15,7 @@ public sealed partial class PipelineExecutor
 
         // An undeploy destroys what the project has when it runs: a deploy queued before it may have moved
         // the project to a newer revision (or built a git project's first one).
-        if (undeploy && project.CurrentRevision != pipeline.Revision)
+        if (undeploy && !resume && project.CurrentRevision != pipeline.Revision)
         {
             var number = project.CurrentRevision;
             var previous = amend;
@@ -31,7 +31,7 @@ public sealed partial class PipelineExecutor
         // Plan against the records of this moment: a pipeline that ran while this one was queued may have
         // deployed or destroyed resources since the request.
         var plan = await _planner.PlanAsync(project, target, undeploy);
-        if (amend is not null || !SameNodes(plan.Nodes, pipeline.Nodes))
+        if (!resume && (amend is not null || !SameNodes(plan.Nodes, pipeline.Nodes)))
         {
             run.Change(p => (amend is null ? p : amend(p)) with { Nodes = plan.Nodes }, (p, sequence, time) => new PipelineEvent(p.Id, sequence, time, PipelineEventKind.Snapshot, false, Snapshot: p));
         }
@@ -134,12 +134,19 @@ public sealed partial class PipelineExecutor
             }
         }
 
-        var waiting = nodes.Values.ToDictionary(n => n.Key, n => n.Producers.Count);
+        // Nodes that completed before a takeover stay as they are: what succeeded counts for its consumers; what
+        // did not has its dependents cancelled. A node that was running runs again, from refresh.
+        static bool Succeeded(PipelineNode n) => n.Job is { Status: RunStatus.Completed, Result: RunResult.Succeeded };
+        var waiting = nodes.Values.ToDictionary(n => n.Key, n => n.Producers.Count(p => !Succeeded(nodes[p])));
         var order = pipeline.Nodes.Select((n, i) => (n.Key, i)).ToDictionary(x => x.Key, x => x.i);
-        var ready = new SortedSet<int>(nodes.Values.Where(n => n.Producers.Count == 0).Select(n => order[n.Key]));
+        var ready = new SortedSet<int>(nodes.Values.Where(n => n.Job.Status != RunStatus.Completed && waiting[n.Key] == 0).Select(n => order[n.Key]));
         var running = new Dictionary<Task<(ResourceKey Key, RunResult Result)>, ResourceKey>();
         var outputs = new System.Collections.Concurrent.ConcurrentDictionary<ResourceKey, IReadOnlyDictionary<string, object?>>(build.Records.ToDictionary(r => r.Key, r => r.Value.Outputs));
-        var finished = 0;
+        var finished = nodes.Values.Count(n => n.Job.Status == RunStatus.Completed);
+        foreach (var done in nodes.Values.Where(n => n.Job.Status == RunStatus.Completed && !Succeeded(n)))
+        {
+            finished += CancelDependents(run, done.Key, consumers);
+        }
 
         while (finished < nodes.Count)
         {

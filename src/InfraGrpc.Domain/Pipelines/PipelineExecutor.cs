@@ -53,31 +53,43 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
             return;
         }
 
-        run.UpdateStatus(RunStatus.Running, RunResult.None, null);
-        run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
+        // A pipeline taken over from a replica that died after its build stage resumes its deploy stage: the
+        // nodes keep what they reached, and the build is only read again (never planned again) for their manifests.
+        var resumed = pipeline.Stages.First(s => s.Kind == StageKind.Build) is { Status: RunStatus.Completed, Result: RunResult.Succeeded };
         BuildResult build;
-        using (var stage = StageSpan("build"))
+        if (resumed)
         {
-            try
+            build = await BuildAsync(run, null, resume: true);
+            span?.SetTag("infragrpc.env", build.Project.Env);
+        }
+        else
+        {
+            run.UpdateStatus(RunStatus.Running, RunResult.None, null);
+            run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
+            using (var stage = StageSpan("build"))
             {
-                var amend = pipeline.RequestedCommit is not null ? await BuildFromGitAsync(run) : null;
-                build = await BuildAsync(run, amend);
-                pipeline = run.Snapshot;
-            }
-            catch (Exception e) when (e is DomainException or InvalidOperationException or Git.GitSourceException)
-            {
-                stage?.SetTag("infragrpc.result", "failed").SetStatus(ActivityStatusCode.Error, e.Message);
-                run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
-                await settle(RunResult.Failed);
-                Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
-                return;
+                try
+                {
+                    var amend = pipeline.RequestedCommit is not null ? await BuildFromGitAsync(run) : null;
+                    build = await BuildAsync(run, amend);
+                    pipeline = run.Snapshot;
+                }
+                catch (Exception e) when (e is DomainException or InvalidOperationException or Git.GitSourceException)
+                {
+                    stage?.SetTag("infragrpc.result", "failed").SetStatus(ActivityStatusCode.Error, e.Message);
+                    run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Failed, Reason = e.Message, EndedAt = run.Now });
+                    await settle(RunResult.Failed);
+                    Finish(run, RunResult.Failed, "build failed: " + e.Message, StageKind.Deploy);
+                    return;
+                }
+
+                stage?.SetTag("infragrpc.result", "succeeded");
             }
 
-            stage?.SetTag("infragrpc.result", "succeeded");
+            span?.SetTag("infragrpc.env", build.Project.Env);
+            run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Succeeded, EndedAt = run.Now });
         }
 
-        span?.SetTag("infragrpc.env", build.Project.Env);
-        run.UpdateStage(StageKind.Build, s => s with { Status = RunStatus.Completed, Result = RunResult.Succeeded, EndedAt = run.Now });
         if (pipeline.BuildOnly)
         {
             run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Completed, Result = RunResult.Skipped, Reason = "deployments are disabled for this project" });
@@ -101,7 +113,7 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
             }
         }
 
-        run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Running, StartedAt = run.Now });
+        run.UpdateStage(StageKind.Deploy, s => s with { Status = RunStatus.Running, StartedAt = s.StartedAt ?? run.Now });
         RunResult result;
         using (var stage = StageSpan("deploy"))
         {
@@ -185,6 +197,12 @@ public sealed partial class PipelineExecutor(IProjectStore projects, IProvisione
 
     private static async Task<(bool Approved, string Actor)> WaitForGateAsync(PipelineRun run, string id, GateScope scope, ResourceKey? node)
     {
+        // Resumed after a takeover: a gate decided before it stays decided.
+        if (run.Snapshot.Gates.FirstOrDefault(g => g.Id == id) is { State: GateState.Approved or GateState.Rejected } decided)
+        {
+            return (decided.State == GateState.Approved, decided.ResolvedBy ?? string.Empty);
+        }
+
         var decision = new TaskCompletionSource<(bool, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
         run.GateDecisions[id] = decision;
 

@@ -87,71 +87,115 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
     }
 
     // True once the batch is stored; false only when the persister is disposed while the store refuses it.
+    // The items of a run that lost its lease to another replica are dropped: the store refuses them, and
+    // they must never be published.
     private async Task<bool> StoreAsync(List<Item> batch)
     {
-        var now = System.Diagnostics.Stopwatch.GetTimestamp();
-        var lastEvent = new Dictionary<PipelineRun, long>();
-        foreach (var item in batch.Where(i => i.Run is not null))
-        {
-            _dirty.TryAdd(item.Run!, now);
-            if (item.Event is { } e)
-            {
-                lastEvent[item.Run!] = e.Sequence;
-            }
-        }
-
-        // Each document is the state as of the last event stored with it, never ahead of the events.
-        var flushing = batch.Any(i => i.Flushed is not null);
-        var due = _dirty.Keys
-            .Select(r => (Run: r, Document: lastEvent.TryGetValue(r, out var sequence) ? r.StateAfter(sequence) : r.Published))
-            .Where(x => flushing || x.Document.IsCompleted
-                || System.Diagnostics.Stopwatch.GetElapsedTime(_lastWritten.GetValueOrDefault(x.Run.Id), now) >= DocumentInterval)
-            .ToList();
-        var runs = due.Select(x => x.Document).ToList();
-        var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
-        var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
-        var resources = batch.Where(i => i.Resource is not null).Select(i => i.Resource!).ToList();
-        var inventory = batch.Where(i => i.Inventory is not null).Select(i => i.Inventory!).ToList();
         var delay = TimeSpan.FromMilliseconds(50);
-        while (runs.Count > 0 || events.Count > 0 || logs.Count > 0 || inventory.Count > 0)
+        while (true)
         {
-            try
+            DropSuperseded(batch);
+            DropLost(batch);
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            var lastEvent = new Dictionary<PipelineRun, long>();
+            foreach (var item in batch.Where(i => i.Run is not null))
             {
-                await store.SaveBatchAsync(runs, events, logs, resources, inventory);
-                break;
+                _dirty.TryAdd(item.Run!, now);
+                if (item.Event is { } e)
+                {
+                    lastEvent[item.Run!] = e.Sequence;
+                }
             }
-#pragma warning disable CA1031 // The persister must outlive a failed write (a full disk, a transient I/O error); it reports and retries.
-            catch (Exception e)
-#pragma warning restore CA1031
+
+            // Each document is the state as of the last event stored with it, never ahead of the events.
+            var flushing = batch.Any(i => i.Flushed is not null);
+            var due = _dirty.Keys
+                .Select(r => (Run: r, Document: lastEvent.TryGetValue(r, out var sequence) ? r.StateAfter(sequence) : r.Published))
+                .Where(x => flushing || x.Document.IsCompleted
+                    || System.Diagnostics.Stopwatch.GetElapsedTime(_lastWritten.GetValueOrDefault(x.Run.Id), now) >= DocumentInterval)
+                .ToList();
+            var runs = due.Select(x => x.Document).ToList();
+            var events = batch.Where(i => i.Event is not null).Select(i => i.Event!).ToList();
+            var logs = batch.Where(i => i.Log is not null).Select(i => i.Log!.Value).ToList();
+            var resources = batch.Where(i => i.Resource is not null).Select(i => i.Resource!).ToList();
+            var inventory = batch.Where(i => i.Inventory is not null).Select(i => i.Inventory!).ToList();
+            var fences = due.Select(x => x.Run).Concat(batch.Where(i => i.Run is not null).Select(i => i.Run!))
+                .Where(r => r.Lease is not null).DistinctBy(r => r.Id).ToDictionary(r => r.Id, r => r.Lease!.Fence, StringComparer.Ordinal);
+            if (runs.Count > 0 || events.Count > 0 || logs.Count > 0 || inventory.Count > 0)
             {
-                onError(e);
                 try
                 {
-                    await Task.Delay(delay, _disposing.Token);
+                    await store.SaveBatchAsync(runs, events, logs, resources, inventory, fences.Count == 0 ? null : fences);
                 }
-                catch (OperationCanceledException)
+                catch (LeaseLostException lost)
                 {
-                    return false;
-                }
+                    foreach (var run in _dirty.Keys.Concat(batch.Where(i => i.Run is not null).Select(i => i.Run!))
+                        .Where(r => lost.PipelineIds.Contains(r.Id) && r.Lease?.Fence == fences[r.Id]).Distinct().ToList())
+                    {
+                        run.LoseLease();
+                    }
 
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                    continue;
+                }
+#pragma warning disable CA1031 // The persister must outlive a failed write (a full disk, a transient I/O error); it reports and retries.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    onError(e);
+                    try
+                    {
+                        await Task.Delay(delay, _disposing.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return false;
+                    }
+
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                    continue;
+                }
+            }
+
+            foreach (var (run, document) in due)
+            {
+                _dirty.Remove(run);
+                if (document.IsCompleted)
+                {
+                    _lastWritten.Remove(run.Id);
+                }
+                else
+                {
+                    _lastWritten[run.Id] = now;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    // A replica that claims again a pipeline it ran (its lease ran out meanwhile) has two runs of it: the older
+    // one, under the older token, is superseded and stores nothing more.
+    private void DropSuperseded(List<Item> batch)
+    {
+        var runs = _dirty.Keys.Concat(batch.Where(i => i.Run is { Lease: not null }).Select(i => i.Run!)).Where(r => r.Lease is not null).Distinct().ToList();
+        foreach (var group in runs.GroupBy(r => r.Id).Where(g => g.Count() > 1))
+        {
+            var newest = group.Max(r => r.Lease!.Fence);
+            foreach (var stale in group.Where(r => r.Lease!.Fence < newest))
+            {
+                stale.LoseLease();
             }
         }
+    }
 
-        foreach (var (run, document) in due)
+    private void DropLost(List<Item> batch)
+    {
+        batch.RemoveAll(i => i.Run is { Lost: true } && i.Flushed is null);
+        foreach (var run in _dirty.Keys.Where(r => r.Lost).ToList())
         {
             _dirty.Remove(run);
-            if (document.IsCompleted)
-            {
-                _lastWritten.Remove(run.Id);
-            }
-            else
-            {
-                _lastWritten[run.Id] = now;
-            }
+            _lastWritten.Remove(run.Id);
         }
-
-        return true;
     }
 
     private sealed record Item(PipelineRun? Run, PipelineEvent? Event, (string PipelineId, LogLine Line)? Log, TaskCompletionSource? Flushed)

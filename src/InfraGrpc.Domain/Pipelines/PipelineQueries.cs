@@ -22,9 +22,22 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     public async Task<Pipeline> GetAsync(string pipelineId, CancellationToken cancellationToken = default)
     {
         RequireId(pipelineId);
-        return engine.Active(pipelineId)?.Published
-            ?? await store.GetAsync(pipelineId, cancellationToken)
-            ?? throw new NotFoundException("pipeline", pipelineId);
+        return await FindAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
+    }
+
+    // The live state from memory; else the stored one, which, with replicas, another replica may be running: its
+    // document is rewritten less often than its events are stored, so the events after it are applied.
+    private async Task<Pipeline?> FindAsync(string pipelineId, CancellationToken cancellationToken)
+    {
+        if (engine.Active(pipelineId)?.Published is { } active)
+        {
+            return active;
+        }
+
+        var stored = await store.GetAsync(pipelineId, cancellationToken);
+        return stored is null || stored.IsCompleted || engine.Coordination is null
+            ? stored
+            : PipelineReplay.Apply(stored, await store.GetEventsAsync(pipelineId, stored.LastSequence, cancellationToken));
     }
 
     /// <summary>A pipeline without its nodes (status, stages, gates, times), or null when there is no such pipeline.</summary>
@@ -92,7 +105,7 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         RequireId(pipelineId);
-        var known = engine.Active(pipelineId)?.Published ?? await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
+        var known = await FindAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
         if (afterSequence > known.LastSequence)
         {
             throw new OutOfRangeException("after_sequence", $"pipeline {pipelineId} has {known.LastSequence} events; there is nothing after event {afterSequence} to resume from");
@@ -118,9 +131,11 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
             yield break;
         }
 
-        if (engine.Active(pipelineId) is { } run)
+        // A run this replica took over holds in memory only what came after it took the pipeline up.
+        if (engine.Active(pipelineId) is { } run && (afterSequence == 0 || afterSequence >= run.ResumedAfter))
         {
             var (backlog, subscription) = run.Watch(afterSequence, replay: fromStart);
+            var handedOver = false;
             try
             {
                 var last = afterSequence;
@@ -175,6 +190,14 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
                     }
                     else if (!await subscription.Reader.WaitToReadAsync(cancellationToken))
                     {
+                        if (run.Lost)
+                        {
+                            // Another replica holds the pipeline now: the rest comes from the store.
+                            afterSequence = last;
+                            handedOver = true;
+                            break;
+                        }
+
                         // Completed (only the terminal event completes it) without this watcher seeing that event.
                         yield return [run.Resync(subscription)];
                         yield break;
@@ -185,6 +208,21 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
             {
                 run.Unwatch(subscription);
             }
+
+            if (!handedOver)
+            {
+                yield break;
+            }
+        }
+
+        if (engine.Coordination is { } coordination)
+        {
+            await foreach (var chunk in FollowStoredAsync(coordination, pipelineId, afterSequence, maxBatch, cancellationToken))
+            {
+                yield return chunk;
+            }
+
+            yield break;
         }
 
         var stored = await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
@@ -199,6 +237,63 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
             yield return chunk;
         }
     }
+
+    /// <summary>
+    /// Follows a pipeline that another replica runs (or that no replica holds yet) from the store: the events
+    /// table is the truth, a notification only says when to read it again, and a poll covers a lost one.
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<PipelineEvent>> FollowStoredAsync(IPipelineCoordination coordination, string pipelineId, long afterSequence, int maxBatch, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = afterSequence;
+        if (afterSequence == 0)
+        {
+            var signal = coordination.EventsSignal(pipelineId);
+            var stored = await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
+            var current = PipelineReplay.Apply(stored, await store.GetEventsAsync(pipelineId, stored.LastSequence, cancellationToken));
+            yield return [new PipelineEvent(current.Id, current.LastSequence, current.EndedAt ?? current.CreatedAt, PipelineEventKind.Snapshot, current.IsCompleted, Snapshot: current)];
+            if (current.IsCompleted)
+            {
+                yield break;
+            }
+
+            last = current.LastSequence;
+            await Wake(signal);
+        }
+
+        while (true)
+        {
+            var signal = coordination.EventsSignal(pipelineId);
+            var events = await store.GetEventsAsync(pipelineId, last, cancellationToken);
+            foreach (var chunk in Chunks(events, maxBatch))
+            {
+                last = chunk[^1].Sequence;
+                yield return chunk;
+                if (chunk[^1].Terminal)
+                {
+                    yield break;
+                }
+            }
+
+            if (events.Count == 0)
+            {
+                await Wake(signal);
+            }
+        }
+
+        async Task Wake(Task signal)
+        {
+            try
+            {
+                await signal.WaitAsync(FollowPoll, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+    }
+
+    /// <summary>How often a follower reads the store when no notification came.</summary>
+    private static readonly TimeSpan FollowPoll = TimeSpan.FromSeconds(1);
 
     /// <summary>Consecutive runs of up to <paramref name="size"/> events, with every snapshot alone.</summary>
     private static IEnumerable<IReadOnlyList<PipelineEvent>> Chunks(IEnumerable<PipelineEvent> events, int size)
@@ -234,6 +329,16 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         if (pipeline.Nodes.All(n => n.Key != key))
         {
             throw new NotFoundException("node", $"{pipelineId}/{nodeKey}");
+        }
+
+        if (engine.Coordination is { } coordination)
+        {
+            await foreach (var line in FollowStoredLogsAsync(coordination, pipelineId, key, afterSequence, follow, cancellationToken))
+            {
+                yield return line;
+            }
+
+            yield break;
         }
 
         if (engine.Active(pipelineId) is { } run)
@@ -276,6 +381,37 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         foreach (var line in await store.GetLogsAsync(pipelineId, key, afterSequence, cancellationToken))
         {
             yield return line;
+        }
+    }
+
+    // With replicas, log lines are read from the store (whichever replica runs the node), woken like events;
+    // a node's lines are all stored before the event that completes it, so they end once it reads as completed.
+    private async IAsyncEnumerable<LogLine> FollowStoredLogsAsync(IPipelineCoordination coordination, string pipelineId, ResourceKey key, long afterSequence, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var last = afterSequence;
+        while (true)
+        {
+            var signal = coordination.EventsSignal(pipelineId);
+            var state = await GetAsync(pipelineId, cancellationToken);
+            var done = state.IsCompleted || state.Nodes.FirstOrDefault(n => n.Key == key)?.Job.Status == RunStatus.Completed;
+            foreach (var line in await store.GetLogsAsync(pipelineId, key, last, cancellationToken))
+            {
+                last = line.Sequence;
+                yield return line;
+            }
+
+            if (!follow || done)
+            {
+                yield break;
+            }
+
+            try
+            {
+                await signal.WaitAsync(FollowPoll, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
     }
 

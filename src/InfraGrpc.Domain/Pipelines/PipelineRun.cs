@@ -42,6 +42,18 @@ internal sealed class PipelineRun
 
     public string? CancelRequestedBy { get; private set; }
 
+    /// <summary>The lease this replica holds the pipeline by, when replicas share the store; its token goes with every batch.</summary>
+    public PipelineLease? Lease { get; init; }
+
+    /// <summary>Set once another replica holds the pipeline: this run stores and publishes nothing more.</summary>
+    public bool Lost { get; private set; }
+
+    /// <summary>The last event stored before this run took the pipeline up (0 for a run that started it): memory holds only what came after.</summary>
+    public long ResumedAfter { get; init; }
+
+    /// <summary>Gate decisions and cancel requests from other replicas already applied to this run.</summary>
+    public HashSet<long> AppliedCommands { get; } = [];
+
 #pragma warning disable CA2213 // Never disposed on purpose: a cancel may race the run's retirement, and a source without a timer holds nothing to free.
     private readonly CancellationTokenSource _cancel = new();
 #pragma warning restore CA2213
@@ -423,6 +435,52 @@ internal sealed class PipelineRun
         lock (_gate)
         {
             _logWatchers.RemoveAll(w => w.Subscription == subscription);
+        }
+    }
+
+    /// <summary>
+    /// Another replica holds the pipeline now: this run stops (as if cancelled, though nothing of that is stored)
+    /// and its watchers are released, to follow the pipeline from the store.
+    /// </summary>
+    public void LoseLease()
+    {
+        PipelineSubscription<PipelineEvent>[] watchers;
+        lock (_gate)
+        {
+            if (Lost)
+            {
+                return;
+            }
+
+            Lost = true;
+            watchers = _watchers;
+            _watchers = [];
+            foreach (var (_, logWatcher) in _logWatchers)
+            {
+                logWatcher.Complete();
+            }
+
+            _logWatchers.Clear();
+        }
+
+        foreach (var watcher in watchers)
+        {
+            watcher.Complete();
+        }
+
+        RequestCancel("replica lease lost");
+        foreach (var decision in GateDecisions.Values)
+        {
+            decision.TrySetResult((false, "replica lease lost"));
+        }
+    }
+
+    /// <summary>A node taken over mid-run: its next log line continues after the <paramref name="stored"/> lines already stored.</summary>
+    public void ContinueLogs(ResourceKey node, int stored)
+    {
+        lock (_gate)
+        {
+            _logCounts[node] = stored;
         }
     }
 

@@ -62,16 +62,30 @@ public static class HostingExtensions
                 throw new StartupException($"InfraGrpc:Storage:Provider is '{options.Storage.Provider}'; it must be '{StorageOptions.LiteDb}' (the default) or '{StorageOptions.Postgres}'");
         }
 
-        // The data directory still holds what each server keeps for itself: the git cache, the page-token and secret keys.
+        // The data directory holds what each server keeps for itself: the git cache; with the embedded store also the
+        // page-token and secret keys, which replicas sharing PostgreSQL share through it instead.
         Directory.CreateDirectory(directory);
         builder.Services.AddSingleton(new GitRepositories(Path.Combine(directory, "git-cache")));
-        builder.Services.AddSingleton(PageTokens.LoadOrCreate(Path.Combine(directory, "page-tokens.key")));
         builder.Services.AddSingleton<StoreWatchdog>();
-        var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
-        // The key ring is plain XML on disk (no platform key encryptor on Linux), so only the server's user may read it.
-        var keyFolder = OperatingSystem.IsWindows() ? Directory.CreateDirectory(keys) : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        builder.Services.AddDataProtection().SetApplicationName("InfraGrpc").PersistKeysToFileSystem(keyFolder);
-        builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sensitive-tags.key")));
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("InfraGrpc");
+        if (options.Storage.Provider.Equals(StorageOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddSingleton(sp => new PageTokens(Convert.FromBase64String(
+                sp.GetRequiredService<PostgresStore>().SharedKey("page-tokens", () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))))));
+            builder.Services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+                new Microsoft.Extensions.Options.ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new Secrets.SharedKeyRing(sp.GetRequiredService<PostgresStore>())));
+            builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), create => sp.GetRequiredService<PostgresStore>().SharedKey("sensitive-tags", create)));
+        }
+        else
+        {
+            builder.Services.AddSingleton(PageTokens.LoadOrCreate(Path.Combine(directory, "page-tokens.key")));
+            var keys = builder.Configuration["InfraGrpc:Secrets:KeysDirectory"] is { Length: > 0 } configured ? configured : Path.Combine(directory, "keys");
+            // The key ring is plain XML on disk (no platform key encryptor on Linux), so only the server's user may read it.
+            var keyFolder = OperatingSystem.IsWindows() ? Directory.CreateDirectory(keys) : Directory.CreateDirectory(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            dataProtection.PersistKeysToFileSystem(keyFolder);
+            builder.Services.AddSingleton(sp => new Secrets.SecretBox(sp.GetRequiredService<IDataProtectionProvider>(), Secrets.SecretBox.FileStore(Path.Combine(keys, "sensitive-tags.key"))));
+        }
+
         builder.Services.AddSingleton<ISecretSealer>(sp => sp.GetRequiredService<Secrets.SecretBox>());
     }
 
@@ -130,12 +144,6 @@ public static class HostingExtensions
             throw new StartupException($"the PostgreSQL database {location} cannot be opened ({e.Message.TrimEnd('.')})", e);
         }
 
-        if (!store.TryHoldSingleServerLockAsync().GetAwaiter().GetResult())
-        {
-            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw new StartupException($"another InfraGrpc server is using the PostgreSQL database {location}; this version coordinates pipelines in one server's memory, so one server runs per database");
-        }
-
         builder.Services.AddSingleton(_ => store);
         builder.Services.AddSingleton<IStoreProbe, PostgresStoreProbe>();
         builder.Services.AddSingleton<IWebhookDeliveries, PostgresWebhookDeliveries>();
@@ -145,6 +153,30 @@ public static class HostingExtensions
         builder.Services.AddSingleton<ISimulatedInventory, PostgresSimulatedInventory>();
         builder.Services.AddSingleton<Domain.Access.IAccessStore, PostgresAccessStore>();
         builder.Services.AddSingleton<Domain.Access.IAuditStore, PostgresAuditStore>();
+
+        // Replicas on one database coordinate pipelines through it: leases, fencing tokens, LISTEN/NOTIFY.
+        var replica = builder.Configuration["InfraGrpc:Replica:Name"] is { Length: > 0 } name ? name : $"{Environment.MachineName}-{Environment.ProcessId}";
+        var lease = TimeSpan.FromSeconds(builder.Configuration.GetValue("InfraGrpc:Replica:LeaseSeconds", 15.0));
+        if (lease < TimeSpan.FromSeconds(1))
+        {
+            throw new StartupException("InfraGrpc:Replica:LeaseSeconds must be at least 1");
+        }
+
+        builder.Services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILogger<PostgresPipelineCoordination>>();
+            var watchdog = sp.GetRequiredService<StoreWatchdog>();
+            var coordination = new PostgresPipelineCoordination(store, replica, lease, e =>
+            {
+                if (!watchdog.Report(e))
+                {
+                    Log.PersistFailed(logger, e);
+                }
+            });
+            coordination.Start();
+            return coordination;
+        });
+        builder.Services.AddSingleton<IPipelineCoordination>(sp => sp.GetRequiredService<PostgresPipelineCoordination>());
     }
 
     /// <summary>The Domain services.</summary>
@@ -179,13 +211,21 @@ public static class HostingExtensions
         {
             var logger = sp.GetRequiredService<ILogger<PipelineEngine>>();
             var watchdog = sp.GetRequiredService<StoreWatchdog>();
-            return ActivatorUtilities.CreateInstance<PipelineEngine>(sp, (Action<Exception>)(e =>
-            {
-                if (!watchdog.Report(e))
+            return new PipelineEngine(
+                sp.GetRequiredService<IPipelineStore>(),
+                sp.GetRequiredService<IProjectStore>(),
+                sp.GetRequiredService<PipelineExecutor>(),
+                sp.GetRequiredService<PipelinePersister>(),
+                sp.GetRequiredService<PipelineEngineOptions>(),
+                sp.GetRequiredService<TimeProvider>(),
+                e =>
                 {
-                    Log.PipelineCrashed(logger, e);
-                }
-            }));
+                    if (!watchdog.Report(e))
+                    {
+                        Log.PipelineCrashed(logger, e);
+                    }
+                },
+                sp.GetService<IPipelineCoordination>());
         });
         builder.Services.AddSingleton<IPipelineLauncher>(sp => sp.GetRequiredService<PipelineEngine>());
         builder.Services.AddSingleton<PipelineQueries>();

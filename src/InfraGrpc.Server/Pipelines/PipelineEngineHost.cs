@@ -14,7 +14,12 @@ internal sealed class PipelineEngineHost(PipelineEngine engine, PipelinePersiste
         _recovered = true;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await persister.FlushAsync().WaitAsync(cancellationToken);
+    /// <summary>Stores what is pending; with replicas, hands the pipelines this one runs over to the others.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await persister.FlushAsync().WaitAsync(cancellationToken);
+        await engine.HandOverAsync().WaitAsync(cancellationToken);
+    }
 
     /// <summary>Ready once the pipelines a restart interrupted are settled and the queued ones restarted.</summary>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

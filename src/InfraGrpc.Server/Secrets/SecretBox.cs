@@ -9,11 +9,14 @@ namespace InfraGrpc.Server.Secrets;
 /// <c>InfraGrpc:Secrets:KeysDirectory</c>). Webhook secrets are sealed when they arrive and opened only to
 /// verify a delivery; the store, the logs and every response see the sealed form or nothing.
 /// </summary>
-public sealed class SecretBox(IDataProtectionProvider provider, string tagKeyFile) : Domain.Projects.ISecretSealer
+/// <param name="provider">The key ring.</param>
+/// <param name="tagKeyStore">Returns the stored (sealed) tag key, storing the one it is given the first time: a file
+/// in the keys folder, or the database that replicas share.</param>
+public sealed class SecretBox(IDataProtectionProvider provider, Func<Func<string>, string> tagKeyStore) : Domain.Projects.ISecretSealer
 {
     private const string Prefix = "dp1:";
     private readonly IDataProtector _protector = provider.CreateProtector("InfraGrpc.Secrets.v1");
-    private readonly Lazy<byte[]> _tagKey = new(() => LoadOrCreateTagKey(provider.CreateProtector("InfraGrpc.SensitiveTags.v1"), tagKeyFile));
+    private readonly Lazy<byte[]> _tagKey = new(() => LoadOrCreateTagKey(provider.CreateProtector("InfraGrpc.SensitiveTags.v1"), tagKeyStore));
 
     public string Seal(string plain) => Prefix + _protector.Protect(plain);
 
@@ -25,18 +28,20 @@ public sealed class SecretBox(IDataProtectionProvider provider, string tagKeyFil
     public string Tag(string name, string value) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_tagKey.Value, Encoding.UTF8.GetBytes(name + "\0" + value)))[..8];
 
-    private static byte[] LoadOrCreateTagKey(IDataProtector protector, string file)
+    private static byte[] LoadOrCreateTagKey(IDataProtector protector, Func<Func<string>, string> store) =>
+        protector.Unprotect(Convert.FromBase64String(store(() => Convert.ToBase64String(protector.Protect(RandomNumberGenerator.GetBytes(32)))).Trim()));
+
+    /// <summary>A tag key kept in <paramref name="file"/>, written the first time.</summary>
+    public static Func<Func<string>, string> FileStore(string file) => create =>
     {
-        if (File.Exists(file))
+        if (!File.Exists(file))
         {
-            return protector.Unprotect(Convert.FromBase64String(File.ReadAllText(file).Trim()));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, create());
         }
 
-        var key = RandomNumberGenerator.GetBytes(32);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, Convert.ToBase64String(protector.Protect(key)));
-        return key;
-    }
+        return File.ReadAllText(file);
+    };
 
     /// <summary>Whether a sealed value holds <paramref name="secret"/>, compared in constant time.</summary>
     public bool Holds(string stored, string secret) =>

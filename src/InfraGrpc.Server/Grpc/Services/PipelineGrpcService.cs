@@ -72,7 +72,7 @@ internal sealed class PipelineGrpcService(PipelineEngine engine, PipelineQueries
     public override async Task<Proto.ResolveManualGateResponse> ResolveManualGate(Proto.ResolveManualGateRequest request, ServerCallContext context)
     {
         await queries.GetAsync(request.PipelineId, context.CancellationToken);
-        var gate = engine.ResolveGate(request.PipelineId, request.GateId, request.Approve, CallerIdentity.Actor(context), request.Comment.Length == 0 ? null : request.Comment);
+        var gate = await engine.ResolveGateAsync(request.PipelineId, request.GateId, request.Approve, CallerIdentity.Actor(context), request.Comment.Length == 0 ? null : request.Comment, context.CancellationToken);
         return new Proto.ResolveManualGateResponse { Gate = PipelineMapper.ToProto(gate) };
     }
 }
