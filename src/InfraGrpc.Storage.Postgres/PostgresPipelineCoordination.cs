@@ -6,9 +6,10 @@ using Npgsql;
 namespace InfraGrpc.Storage.Postgres;
 
 /// <summary>
-/// Pipelines coordinated by PostgreSQL among the replicas that share it. Claims are single UPDATE statements under
-/// a per-project advisory lock: a pipeline is claimed when it is the oldest unfinished one of its project, nobody
-/// holds it (or its owner's lease ran out) and no other pipeline of the project is held. Every claim and every
+/// Pipelines coordinated by PostgreSQL among the replicas that share it. A claim locks the heads of the project
+/// queues that nobody holds (<c>FOR UPDATE SKIP LOCKED</c>) and takes each under a per-project advisory lock: a
+/// pipeline is claimed when it is the oldest unfinished one of its project, nobody holds it (or its owner's lease
+/// ran out) and no other pipeline of the project is held. Every claim and every
 /// release takes a new fencing token from a sequence, and <see cref="PostgresPipelineStore.SaveBatchAsync"/>
 /// refuses a batch whose token is not the pipeline's current one. LISTEN/NOTIFY only wakes replicas up; each
 /// reads the tables again, so a lost notification costs a poll interval, never a pipeline.
@@ -43,59 +44,59 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
     /// <summary>Starts listening for notifications (on a connection of its own, reopened after a failure).</summary>
     public void Start() => _listener ??= Task.Run(ListenAsync);
 
-    public async Task<IReadOnlyList<PipelineLease>> ClaimAsync(int max, CancellationToken cancellationToken = default)
-    {
-        // Candidates without locks; each is then claimed, or not, by one statement that checks everything again.
-        var candidates = await Sql.ListAsync(
-            Sql.Command(
-                _store.DataSource,
-                """
-                SELECT p.id, p.project_id FROM pipelines p
-                WHERE p.status <> 'Completed' AND (p.lease_until IS NULL OR p.lease_until < now())
-                  AND NOT EXISTS (SELECT 1 FROM pipelines q WHERE q.project_id = p.project_id AND q.status <> 'Completed' AND (q.created_at, q.id) < (p.created_at, p.id))
-                ORDER BY p.created_at, p.id
-                LIMIT $1
-                """,
-                max),
-            r => (Id: r.GetString(0), ProjectId: r.GetString(1)),
-            cancellationToken);
-        var claimed = new List<PipelineLease>();
-        foreach (var (id, projectId) in candidates)
-        {
-            var lease = await _store.InTransactionAsync(
-                async (connection, transaction) =>
+    public async Task<IReadOnlyList<PipelineLease>> ClaimAsync(int max, CancellationToken cancellationToken = default) =>
+        await _store.InTransactionAsync(
+            async (connection, transaction) =>
+            {
+                // The heads of the project queues that nobody holds, locked; another replica claiming at the same
+                // moment skips them and takes the next ones instead of waiting.
+                var candidates = await Sql.ListAsync(
+                    Sql.Command(
+                        connection,
+                        transaction,
+                        """
+                        SELECT p.id, p.project_id, p.owner FROM pipelines p
+                        WHERE p.status <> 'Completed' AND (p.lease_until IS NULL OR p.lease_until < now())
+                          AND NOT EXISTS (SELECT 1 FROM pipelines q WHERE q.project_id = p.project_id AND q.status <> 'Completed' AND (q.created_at, q.id) < (p.created_at, p.id))
+                        ORDER BY p.created_at, p.id
+                        LIMIT $1
+                        FOR UPDATE OF p SKIP LOCKED
+                        """,
+                        max),
+                    r => (Id: r.GetString(0), ProjectId: r.GetString(1), Owner: r.Nullable<string>(2)),
+                    cancellationToken);
+                var claimed = new List<PipelineLease>();
+                foreach (var (id, projectId, owner) in candidates)
                 {
+                    // One claim per project at a time, and only while no other pipeline of the project is held.
                     await Sql.ExecuteAsync(Sql.Command(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended('infragrpc-queue:' || $1, 0))", projectId), cancellationToken);
-                    var rows = await Sql.ListAsync(
+                    var fence = await Sql.ListAsync(
                         Sql.Command(
                             connection,
                             transaction,
                             """
                             UPDATE pipelines p SET owner = $2, fence = nextval('pipeline_fences'), lease_until = now() + $3
-                            FROM (SELECT owner FROM pipelines WHERE id = $1) AS before
-                            WHERE p.id = $1 AND p.status <> 'Completed' AND (p.lease_until IS NULL OR p.lease_until < now())
+                            WHERE p.id = $1
                               AND NOT EXISTS (
                                 SELECT 1 FROM pipelines q
                                 WHERE q.project_id = p.project_id AND q.status <> 'Completed' AND q.id <> p.id
                                   AND ((q.created_at, q.id) < (p.created_at, p.id) OR q.lease_until >= now()))
-                            RETURNING p.fence, before.owner
+                            RETURNING p.fence
                             """,
                             id,
                             Replica,
                             LeaseDuration),
-                        r => new PipelineLease(id, projectId, r.GetInt64(0), r.Nullable<string>(1)),
+                        r => r.GetInt64(0),
                         cancellationToken);
-                    return rows.SingleOrDefault();
-                },
-                cancellationToken);
-            if (lease is not null)
-            {
-                claimed.Add(lease);
-            }
-        }
+                    if (fence.Count == 1)
+                    {
+                        claimed.Add(new PipelineLease(id, projectId, fence[0], owner));
+                    }
+                }
 
-        return claimed;
-    }
+                return claimed;
+            },
+            cancellationToken);
 
     public async Task<PipelineLease?> ClaimQueuedAsync(string pipelineId, CancellationToken cancellationToken = default) =>
         (await Sql.ListAsync(
