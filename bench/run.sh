@@ -9,12 +9,13 @@
 #   create   CreateProject of 50 resources vs a bare LiteDB insert of the same size
 #   search   ListProjects with a text filter at 10,000 and 100,000 projects vs the unfiltered page
 #   postgres CreateProject on PostgreSQL vs LiteDB (1 and 8 callers); the 1,000-node pipeline on PostgreSQL vs its ideal
+#   replicas CreateProject on 3 replicas vs 1 (PostgreSQL); change-to-watcher delay on another replica vs on the owner
 #   cli      infractl start-up vs a bare .NET program (bench/cli-startup.sh)
 # With no scenario, all of them. BENCH_ROUNDS sets the rounds of fanout, unary and create (default 3).
 set -euo pipefail
 cd "$(dirname "$0")"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(render engine latency fanout unary create search postgres cli)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(render engine latency fanout unary create search postgres replicas cli)
 dotnet build InfraGrpc.Bench -c Release -nologo -clp:ErrorsOnly
 bench=InfraGrpc.Bench/bin/Release/net10.0/InfraGrpc.Bench.dll
 for scenario in "${scenarios[@]}"; do
@@ -27,8 +28,8 @@ for scenario in "${scenarios[@]}"; do
       node handlebars-js/render.mjs "$export_dir"
       rm -rf "$export_dir"
       ;;
-    engine | latency | fanout | unary | create | search | postgres) dotnet "$bench" "$scenario" ;;
+    engine | latency | fanout | unary | create | search | postgres | replicas) dotnet "$bench" "$scenario" ;;
     cli) ./cli-startup.sh ;;
-    *) echo "unknown scenario: $scenario (render, engine, latency, fanout, unary, create, search, postgres, cli)" >&2; exit 2 ;;
+    *) echo "unknown scenario: $scenario (render, engine, latency, fanout, unary, create, search, postgres, replicas, cli)" >&2; exit 2 ;;
   esac
 done

@@ -10,7 +10,45 @@ namespace InfraGrpc.Bench;
 /// </summary>
 internal static class PostgresBench
 {
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync() => await OnClusterAsync(async server =>
+    {
+        await using (var lite = await BenchServer.StartAsync())
+        await using (var postgres = await BenchServer.StartAsync("--InfraGrpc:Storage:Provider=postgres", $"--InfraGrpc:Storage:ConnectionString={await NewDatabaseAsync(server, "bench_create")}"))
+        {
+            var files = BenchServer.Layered("create-bench", layers: 5, width: 10);
+            var counter = 0;
+            foreach (var warm in new[] { lite, postgres })
+            {
+                await CreateBench.MeasureAsync(() => warm.Projects.CreateProjectAsync(CreateBench.Request(files, $"warm-{counter++}")).ResponseAsync, TimeSpan.FromSeconds(1));
+            }
+
+            foreach (var callers in new[] { 1, 8 })
+            {
+                var ratios = new List<double>();
+                for (var round = 0; round < BenchServer.Rounds; round++)
+                {
+                    var order = round % 2 == 0 ? new[] { postgres, lite } : [lite, postgres];
+                    var rates = new Dictionary<BenchServer, double>();
+                    foreach (var target in order)
+                    {
+                        rates[target] = await ConcurrentAsync(callers, _ => target.Projects.CreateProjectAsync(CreateBench.Request(files, $"c-{Interlocked.Increment(ref counter)}")).ResponseAsync);
+                    }
+
+                    ratios.Add(rates[postgres] / rates[lite]);
+                    Console.WriteLine($"postgres: create, {callers} caller(s), round {round + 1}: PostgreSQL {rates[postgres]:F0}/s, LiteDB {rates[lite]:F0}/s, ratio {rates[postgres] / rates[lite]:F2}");
+                }
+
+                ratios.Sort();
+                Console.WriteLine($"postgres: CreateProject on PostgreSQL / on LiteDB, {callers} caller(s): ratio {ratios[0]:F2}/{ratios[ratios.Count / 2]:F2}/{ratios[^1]:F2} (min/median/max)");
+            }
+        }
+
+        Console.WriteLine("postgres: the 1,000-node pipeline on PostgreSQL:");
+        return await EngineBench.RunAsync("--InfraGrpc:Storage:Provider=postgres", $"--InfraGrpc:Storage:ConnectionString={await NewDatabaseAsync(server, "bench_engine")}");
+    });
+
+    /// <summary>Runs <paramref name="work"/> with the connection string of a throw-away cluster, stopped afterwards.</summary>
+    public static async Task<int> OnClusterAsync(Func<string, Task<int>> work)
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "InfraGrpc.sln")))
@@ -22,39 +60,7 @@ internal static class PostgresBench
         var server = Script(root, "start", cluster);
         try
         {
-            await using (var lite = await BenchServer.StartAsync())
-            await using (var postgres = await BenchServer.StartAsync("--InfraGrpc:Storage:Provider=postgres", $"--InfraGrpc:Storage:ConnectionString={await NewDatabaseAsync(server, "bench_create")}"))
-            {
-                var files = BenchServer.Layered("create-bench", layers: 5, width: 10);
-                var counter = 0;
-                foreach (var warm in new[] { lite, postgres })
-                {
-                    await CreateBench.MeasureAsync(() => warm.Projects.CreateProjectAsync(CreateBench.Request(files, $"warm-{counter++}")).ResponseAsync, TimeSpan.FromSeconds(1));
-                }
-
-                foreach (var callers in new[] { 1, 8 })
-                {
-                    var ratios = new List<double>();
-                    for (var round = 0; round < BenchServer.Rounds; round++)
-                    {
-                        var order = round % 2 == 0 ? new[] { postgres, lite } : [lite, postgres];
-                        var rates = new Dictionary<BenchServer, double>();
-                        foreach (var target in order)
-                        {
-                            rates[target] = await ConcurrentAsync(callers, () => target.Projects.CreateProjectAsync(CreateBench.Request(files, $"c-{Interlocked.Increment(ref counter)}")).ResponseAsync);
-                        }
-
-                        ratios.Add(rates[postgres] / rates[lite]);
-                        Console.WriteLine($"postgres: create, {callers} caller(s), round {round + 1}: PostgreSQL {rates[postgres]:F0}/s, LiteDB {rates[lite]:F0}/s, ratio {rates[postgres] / rates[lite]:F2}");
-                    }
-
-                    ratios.Sort();
-                    Console.WriteLine($"postgres: CreateProject on PostgreSQL / on LiteDB, {callers} caller(s): ratio {ratios[0]:F2}/{ratios[ratios.Count / 2]:F2}/{ratios[^1]:F2} (min/median/max)");
-                }
-            }
-
-            Console.WriteLine("postgres: the 1,000-node pipeline on PostgreSQL:");
-            return await EngineBench.RunAsync("--InfraGrpc:Storage:Provider=postgres", $"--InfraGrpc:Storage:ConnectionString={await NewDatabaseAsync(server, "bench_engine")}");
+            return await work(server);
         }
         finally
         {
@@ -63,22 +69,23 @@ internal static class PostgresBench
         }
     }
 
-    private static async Task<double> ConcurrentAsync(int callers, Func<Task> call)
+    /// <summary>Calls per second from <paramref name="callers"/> concurrent callers (each given its index) over 3 s.</summary>
+    public static async Task<double> ConcurrentAsync(int callers, Func<int, Task> call)
     {
         var calls = 0L;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
             while (clock.Elapsed < TimeSpan.FromSeconds(3))
             {
-                await call();
+                await call(caller);
                 Interlocked.Increment(ref calls);
             }
         })));
         return calls / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<string> NewDatabaseAsync(string server, string name)
+    public static async Task<string> NewDatabaseAsync(string server, string name)
     {
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();

@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "create" => await CreateBench.RunAsync(),
     "search" => await SearchBench.RunAsync(),
     "postgres" => await PostgresBench.RunAsync(),
+    "replicas" => await ReplicaBench.RunAsync(),
     "render" => RenderBench.Run(args.Length > 1 ? args[1] : null),
     "telemetry" => await TelemetryBench.RunAsync(),
     _ => Usage(),
@@ -16,6 +17,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | search | postgres | telemetry | render [export-dir]");
+    Console.Error.WriteLine("usage: InfraGrpc.Bench engine | latency | fanout | unary | create | search | postgres | replicas | telemetry | render [export-dir]");
     return 2;
 }

@@ -23,7 +23,9 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
     public const string EventsChannel = "infragrpc_events";
 
     private readonly PostgresStore _store;
+#pragma warning disable CA2213 // Never disposed on purpose: disposed once per registration it is resolved through; a source without a timer holds nothing to free.
     private readonly CancellationTokenSource _stopping = new();
+#pragma warning restore CA2213
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _events = new(StringComparer.Ordinal);
     private readonly Action<Exception> _onError;
     private TaskCompletionSource _work = NewSignal();
@@ -226,8 +228,6 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
         {
             await _listener;
         }
-
-        _stopping.Dispose();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

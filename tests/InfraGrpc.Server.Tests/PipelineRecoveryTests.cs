@@ -4,7 +4,9 @@ namespace InfraGrpc.Server.Tests;
 
 public sealed class PipelineRecoveryTests
 {
+    // The embedded store's single server fails what a crash interrupted; replicas on PostgreSQL resume it instead (ReplicaTests).
     [Fact]
+    [Trait("store", "litedb")]
     public async Task ServerKilledMidPipeline_RestartFailsItWithTheReason_AndAReRunCompletesWithoutRecreating()
     {
         var directory = Directory.CreateTempSubdirectory("infragrpc-kill-").FullName;

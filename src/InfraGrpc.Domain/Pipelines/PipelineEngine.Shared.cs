@@ -12,7 +12,10 @@ namespace InfraGrpc.Domain.Pipelines;
 public sealed partial class PipelineEngine : IAsyncDisposable
 {
     private const int MaxClaim = 32;
+#pragma warning disable CA2213 // Never disposed on purpose: the engine is disposed once per registration it is resolved through, and a source without a timer holds nothing to free.
     private readonly CancellationTokenSource _stopping = new();
+#pragma warning restore CA2213
+    private int _handedOver;
     private Task? _dispatcher;
     private Task? _renewer;
 
@@ -24,7 +27,7 @@ public sealed partial class PipelineEngine : IAsyncDisposable
     /// </summary>
     public async Task HandOverAsync()
     {
-        if (coordination is null || _dispatcher is null)
+        if (coordination is null || _dispatcher is null || Interlocked.Exchange(ref _handedOver, 1) == 1)
         {
             return;
         }
@@ -48,11 +51,7 @@ public sealed partial class PipelineEngine : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await HandOverAsync();
-        _stopping.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await HandOverAsync();
 
     private void StartShared()
     {
