@@ -177,6 +177,11 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
     // one, under the older token, is superseded and stores nothing more.
     private void DropSuperseded(List<Item> batch)
     {
+        if (!batch.Exists(i => i.Run is { Lease: not null }))
+        {
+            return;
+        }
+
         var runs = _dirty.Keys.Concat(batch.Where(i => i.Run is { Lease: not null }).Select(i => i.Run!)).Where(r => r.Lease is not null).Distinct().ToList();
         foreach (var group in runs.GroupBy(r => r.Id).Where(g => g.Count() > 1))
         {
@@ -190,6 +195,11 @@ public sealed class PipelinePersister(IPipelineStore store, Action<Exception> on
 
     private void DropLost(List<Item> batch)
     {
+        if (!batch.Exists(i => i.Run is { Lost: true }) && !_dirty.Keys.Any(r => r.Lost))
+        {
+            return;
+        }
+
         batch.RemoveAll(i => i.Run is { Lost: true } && i.Flushed is null);
         foreach (var run in _dirty.Keys.Where(r => r.Lost).ToList())
         {
