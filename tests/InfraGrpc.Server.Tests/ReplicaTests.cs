@@ -163,6 +163,45 @@ public sealed class ReplicaTests(PostgresCluster cluster) : IDisposable
     }
 
     [Fact]
+    public async Task GateDecisionsAndCancelRequests_SentToReplicasThatDoNotRunThePipeline_ReachItsOwner()
+    {
+        var database = await cluster.NewDatabaseAsync();
+        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StartAsync(database, "g" + i)));
+        var apis = replicas.Select(r => new Clients(r.Channel)).ToArray();
+        await apis[0].Charts.PublishChartAsync(new Proto.PublishChartRequest { Files = GraphChart.Files() });
+        static bool GatePending(Proto.WatchPipelineResponse e) =>
+            e.GateChanged?.State == Proto.ManualGateState.Pending || e.Snapshot?.Gates.Any(g => g.State == Proto.ManualGateState.Pending) == true;
+
+        var gated = (await apis[0].CreateAsync("gated", GraphChart.Name, "dev", "gateOn=b")).Pipeline.Id;
+        await apis[0].WatchUntilAsync(gated, GatePending);
+        var owner = Array.IndexOf(["g0", "g1", "g2"], await OwnerAsync(database, gated));
+        var (second, third) = (apis[(owner + 1) % 3], apis[(owner + 2) % 3]);
+
+        // Queued behind the gated one: cancelled at once by a replica that does not hold it.
+        var queued = (await second.Projects.UpdateProjectAsync(new Proto.UpdateProjectRequest { Project = "acme/gated", ValuesPatch = new Proto.ValuesInput { Set = { "failOn=none" } } })).Pipeline.Id;
+        var cancelledQueued = (await third.Pipelines.CancelPipelineAsync(new Proto.CancelPipelineRequest { PipelineId = queued, Reason = "not this one" })).Pipeline;
+
+        // The gate is approved on another replica than the one waiting on it.
+        var approved = (await second.Pipelines.ResolveManualGateAsync(new Proto.ResolveManualGateRequest { PipelineId = gated, Approve = true, Comment = "from afar" })).Gate;
+        var done = await third.WaitAsync(gated);
+
+        // The next one waits at the same gate and is cancelled from afar.
+        var next = (await third.Projects.UpdateProjectAsync(new Proto.UpdateProjectRequest { Project = "acme/gated", ValuesPatch = new Proto.ValuesInput { Set = { "failOn=nothing" } } })).Pipeline.Id;
+        await third.WatchUntilAsync(next, GatePending);
+        var nextOwner = Array.IndexOf(["g0", "g1", "g2"], await OwnerAsync(database, next));
+        await apis[(nextOwner + 1) % 3].Pipelines.CancelPipelineAsync(new Proto.CancelPipelineRequest { PipelineId = next, Reason = "changed my mind" });
+        var cancelled = await apis[(nextOwner + 2) % 3].WaitAsync(next);
+
+        Assert.Equal((Proto.PipelineStatus.Completed, Proto.PipelineResult.Cancelled), (cancelledQueued.Status, cancelledQueued.Result));
+        Assert.Contains("not this one", cancelledQueued.Reason);
+        Assert.Equal((Proto.ManualGateState.Approved, "Thing/b"), (approved.State, approved.NodeKey));
+        Assert.Equal(Proto.PipelineResult.Succeeded, done.Result);
+        Assert.Equal(("from afar", Proto.ManualGateState.Approved), (done.Gates.Single().Comment, done.Gates.Single().State));
+        Assert.Equal(Proto.PipelineResult.Cancelled, cancelled.Result);
+        Assert.Contains("changed my mind", cancelled.Reason);
+    }
+
+    [Fact]
     public async Task RollingRestartOfAllThreeReplicas_DuringA200NodePipeline_ItCompletes()
     {
         var database = await cluster.NewDatabaseAsync();
