@@ -179,6 +179,22 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
         return null;
     }
 
+    public async Task<IAsyncDisposable> LockProjectStatusAsync(string projectId, CancellationToken cancellationToken = default)
+    {
+        // A session lock on a connection of its own, held while the caller reads and writes through the pool.
+        var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await Sql.ExecuteAsync(Sql.Command(connection, null, "SELECT pg_advisory_lock(hashtextextended('infragrpc-status:' || $1, 0))", projectId), cancellationToken);
+            return new StatusLock(connection, projectId);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task SendAsync(PipelineCommand command, CancellationToken cancellationToken = default) =>
         await _store.InTransactionAsync(
             async (connection, transaction) =>
@@ -227,6 +243,22 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
         if (_listener is not null)
         {
             await _listener;
+        }
+    }
+
+    private sealed class StatusLock(NpgsqlConnection connection, string projectId) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Sql.ExecuteAsync(Sql.Command(connection, null, "SELECT pg_advisory_unlock(hashtextextended('infragrpc-status:' || $1, 0))", projectId), CancellationToken.None);
+            }
+            finally
+            {
+                // Closing the session releases the lock too, should the unlock have failed.
+                await connection.DisposeAsync();
+            }
         }
     }
 

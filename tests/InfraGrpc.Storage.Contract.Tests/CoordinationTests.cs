@@ -102,6 +102,23 @@ public sealed class CoordinationTests(PostgresCluster cluster)
         Assert.Null(a.PendingPurge("project"));
     }
 
+    [Fact]
+    public async Task TheProjectStatusLock_IsHeldByOneReplicaAtATime_PerProject()
+    {
+        await using var db = await OpenAsync();
+        var (a, b) = (db.Replica("a"), db.Replica("b"));
+
+        var held = await a.LockProjectStatusAsync("project");
+        var waiting = b.LockProjectStatusAsync("project");
+        await using (await b.LockProjectStatusAsync("another-project"))
+        {
+            Assert.False(waiting.IsCompleted);
+        }
+
+        await held.DisposeAsync();
+        await using var next = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     private static Dictionary<string, long> Fence(PipelineLease lease) => new() { [lease.PipelineId] = lease.Fence };
 
     private static Pipeline Pipeline(string id, string projectId, DateTimeOffset createdAt) =>

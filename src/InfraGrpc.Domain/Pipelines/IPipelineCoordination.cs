@@ -50,6 +50,12 @@ public interface IPipelineCoordination
     /// <summary>The purge of the project that is queued or running on any replica, if any.</summary>
     Pipeline? PendingPurge(string projectId);
 
+    /// <summary>
+    /// Holds the project's status lock across replicas until disposed: one replica at a time derives and stores a
+    /// project's status, each from the state it reads inside the lock, so a slow one cannot overwrite a newer one.
+    /// </summary>
+    Task<IAsyncDisposable> LockProjectStatusAsync(string projectId, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a command for the pipeline's owner and wakes it.</summary>
     Task SendAsync(PipelineCommand command, CancellationToken cancellationToken = default);
 

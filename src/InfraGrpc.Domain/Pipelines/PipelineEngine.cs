@@ -238,7 +238,16 @@ public sealed partial class PipelineEngine(
         await gate.WaitAsync(CancellationToken.None);
         try
         {
-            await RefreshStatusLockedAsync(projectId, finishing, cancellationToken);
+            if (coordination is null)
+            {
+                await RefreshStatusLockedAsync(projectId, finishing, cancellationToken);
+            }
+            else
+            {
+                // And one replica at a time.
+                await using var shared = await coordination.LockProjectStatusAsync(projectId, cancellationToken);
+                await RefreshStatusLockedAsync(projectId, finishing, cancellationToken);
+            }
         }
         finally
         {
