@@ -46,7 +46,7 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
     /// <summary>Starts listening for notifications (on a connection of its own, reopened after a failure).</summary>
     public void Start() => _listener ??= Task.Run(ListenAsync);
 
-    public async Task<IReadOnlyList<PipelineLease>> ClaimAsync(int max, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<PipelineLease>> ClaimAsync(int max, string? pipelineId = null, CancellationToken cancellationToken = default) =>
         await _store.InTransactionAsync(
             async (connection, transaction) =>
             {
@@ -59,12 +59,14 @@ public sealed class PostgresPipelineCoordination : IPipelineCoordination, IAsync
                         """
                         SELECT p.id, p.project_id, p.owner FROM pipelines p
                         WHERE p.status <> 'Completed' AND (p.lease_until IS NULL OR p.lease_until < now())
+                          AND ($2::text IS NULL OR p.id = $2)
                           AND NOT EXISTS (SELECT 1 FROM pipelines q WHERE q.project_id = p.project_id AND q.status <> 'Completed' AND (q.created_at, q.id) < (p.created_at, p.id))
                         ORDER BY p.created_at, p.id
                         LIMIT $1
                         FOR UPDATE OF p SKIP LOCKED
                         """,
-                        max),
+                        max,
+                        pipelineId),
                     r => (Id: r.GetString(0), ProjectId: r.GetString(1), Owner: r.Nullable<string>(2)),
                     cancellationToken);
                 var claimed = new List<PipelineLease>();

@@ -22,9 +22,11 @@ public sealed class CoordinationTests(PostgresCluster cluster)
             await db.Pipelines.InsertAsync(Pipeline(id, project, At.AddSeconds(second)));
         }
 
+        var notTheHead = await b.ClaimAsync(1, "p1-second");
         var claimedByA = await a.ClaimAsync(10);
         var claimedByB = await b.ClaimAsync(10);
 
+        Assert.Empty(notTheHead);
         Assert.Equal(["p1-first", "p2-first"], claimedByA.Select(l => l.PipelineId).Order());
         Assert.Empty(claimedByB);
         Assert.All(claimedByA, l => Assert.Null(l.PreviousOwner));
@@ -33,7 +35,7 @@ public sealed class CoordinationTests(PostgresCluster cluster)
         var first = claimedByA.Single(l => l.PipelineId == "p1-first");
         await db.Pipelines.SaveBatchAsync([Pipeline("p1-first", "p1", At) with { Status = RunStatus.Completed, Result = RunResult.Succeeded }], [], [], fences: Fence(first));
         await a.ReleaseAsync(first);
-        Assert.Equal(["p1-second"], (await b.ClaimAsync(10)).Select(l => l.PipelineId));
+        Assert.Equal(["p1-second"], (await b.ClaimAsync(10, "p1-second")).Select(l => l.PipelineId));
         Assert.Empty(await a.ClaimAsync(10));
     }
 

@@ -31,9 +31,10 @@ public interface IPipelineCoordination
 
     /// <summary>
     /// Claims up to <paramref name="max"/> pipelines that may run now: each the oldest unfinished pipeline of its
-    /// project, with no owner or an owner whose lease ran out, while no other pipeline of the project is held.
+    /// project, with no owner or an owner whose lease ran out, while no other pipeline of the project is held;
+    /// only <paramref name="pipelineId"/> when it is given (a pipeline just queued, started where it was asked for).
     /// </summary>
-    Task<IReadOnlyList<PipelineLease>> ClaimAsync(int max, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<PipelineLease>> ClaimAsync(int max, string? pipelineId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Claims one queued pipeline that nobody holds (to complete it without running it); null when it is held or finished.</summary>
     Task<PipelineLease?> ClaimQueuedAsync(string pipelineId, CancellationToken cancellationToken = default);

@@ -79,7 +79,7 @@ public sealed partial class PipelineEngine : IAsyncDisposable
             try
             {
                 await ApplyCommandsAsync(Held());
-                var leases = await coordination.ClaimAsync(MaxClaim, _stopping.Token);
+                var leases = await coordination.ClaimAsync(MaxClaim, cancellationToken: _stopping.Token);
                 foreach (var lease in leases)
                 {
                     await StartClaimedAsync(lease);
@@ -265,7 +265,7 @@ public sealed partial class PipelineEngine : IAsyncDisposable
     }
 
     // The deploys queued before this one that it makes pointless complete as SKIPPED (see SupersedeLocked), each
-    // claimed first so that no replica starts it meanwhile; then the replicas are woken to claim what may run.
+    // claimed first so that no replica starts it meanwhile.
     private async Task QueueSharedAsync(Pipeline incoming, CancellationToken cancellationToken)
     {
         if (incoming.Operation == PipelineOperation.Deploy)
@@ -281,7 +281,16 @@ public sealed partial class PipelineEngine : IAsyncDisposable
             }
         }
 
-        await coordination!.NotifyQueuedAsync(cancellationToken);
+        // Started here and now when its project is idle, as the embedded engine does: the caller's next change
+        // finds it running, not queued (and so not superseded). Otherwise whoever releases the project wakes the replicas.
+        if ((await coordination!.ClaimAsync(1, incoming.Id, cancellationToken)).SingleOrDefault() is { } lease)
+        {
+            await StartClaimedAsync(lease);
+        }
+        else
+        {
+            await coordination.NotifyQueuedAsync(cancellationToken);
+        }
     }
 
     // Completes a queued pipeline that nobody holds without running it; null when a replica holds it already.
