@@ -227,10 +227,14 @@ public sealed partial class PipelineEngine : IAsyncDisposable
         });
     }
 
-    private async Task<Pipeline?> LoadAsync(string pipelineId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A pipeline as stored, brought up to date with the events stored after its document (which another replica
+    /// may be writing: the document is rewritten less often than events are appended); a completed one as it is.
+    /// </summary>
+    internal async Task<Pipeline?> LoadAsync(string pipelineId, CancellationToken cancellationToken = default)
     {
         var stored = await store.GetAsync(pipelineId, cancellationToken);
-        return stored is null ? null : PipelineReplay.Apply(stored, await store.GetEventsAsync(stored.Id, stored.LastSequence, cancellationToken));
+        return stored is null || stored.IsCompleted ? stored : PipelineReplay.Apply(stored, await store.GetEventsAsync(stored.Id, stored.LastSequence, cancellationToken));
     }
 
     private async Task ApplyCommandsAsync(List<PipelineRun> runs)

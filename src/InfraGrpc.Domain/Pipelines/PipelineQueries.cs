@@ -25,20 +25,10 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         return await FindAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
     }
 
-    // The live state from memory; else the stored one, which, with replicas, another replica may be running: its
-    // document is rewritten less often than its events are stored, so the events after it are applied.
-    private async Task<Pipeline?> FindAsync(string pipelineId, CancellationToken cancellationToken)
-    {
-        if (engine.Active(pipelineId)?.Published is { } active)
-        {
-            return active;
-        }
-
-        var stored = await store.GetAsync(pipelineId, cancellationToken);
-        return stored is null || stored.IsCompleted || engine.Coordination is null
-            ? stored
-            : PipelineReplay.Apply(stored, await store.GetEventsAsync(pipelineId, stored.LastSequence, cancellationToken));
-    }
+    // The live state from memory; else the stored one, which, with replicas, another replica may be running.
+    private async Task<Pipeline?> FindAsync(string pipelineId, CancellationToken cancellationToken) =>
+        engine.Active(pipelineId)?.Published
+            ?? (engine.Coordination is null ? await store.GetAsync(pipelineId, cancellationToken) : await engine.LoadAsync(pipelineId, cancellationToken));
 
     /// <summary>A pipeline without its nodes (status, stages, gates, times), or null when there is no such pipeline.</summary>
     public async Task<Pipeline?> FindSummaryAsync(string pipelineId, CancellationToken cancellationToken = default)
@@ -248,8 +238,7 @@ public sealed class PipelineQueries(PipelineEngine engine, IPipelineStore store,
         if (afterSequence == 0)
         {
             var signal = coordination.EventsSignal(pipelineId);
-            var stored = await store.GetAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
-            var current = PipelineReplay.Apply(stored, await store.GetEventsAsync(pipelineId, stored.LastSequence, cancellationToken));
+            var current = await engine.LoadAsync(pipelineId, cancellationToken) ?? throw new NotFoundException("pipeline", pipelineId);
             yield return [new PipelineEvent(current.Id, current.LastSequence, current.EndedAt ?? current.CreatedAt, PipelineEventKind.Snapshot, current.IsCompleted, Snapshot: current)];
             if (current.IsCompleted)
             {
